@@ -1,0 +1,56 @@
+import { Command, Option } from 'commander';
+import { packetsCommand } from './packets.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** Command-line entry: `pcapscope FILE` opens a capture, `pcapscope packets FILE` prints it as
+ * tshark would. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('pcapscope')
+    .description('Wireshark-style packet capture analyser for the terminal')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const packetOptions = (c: Command) =>
+    c
+      .option('-V, --verbose', 'print the detail tree of each packet')
+      .option('-x, --hex', 'print a hex and ASCII dump of each packet')
+      .option('-c, --count <n>', 'stop after n packets')
+      .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'fields', 'json', 'jsonl']))
+      .option('-e, --field <name>', 'field to print with -T fields (repeatable)', collect, [])
+      .option('-E, --field-option <opt>', 'header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=n|d|s', collect, [])
+      .option('-Y, --filter <filter>', 'display filter in Wireshark syntax');
+
+  packetOptions(
+    program
+      .command('packets')
+      .description('print packets as tshark does (default: one line per packet)')
+      .argument('<file>', "capture file (pcap, pcapng, gzipped) or '-' for standard input"),
+  ).action(async (file: string, opts) => {
+    code = await packetsCommand(file, opts);
+  });
+
+  packetOptions(
+    program
+      .argument('[file]', 'capture file to open')
+      .action(async (file: string | undefined, opts) => {
+        if (!file) {
+          program.outputHelp();
+          return;
+        }
+        code = await packetsCommand(file, opts);
+      }),
+  );
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.exitCode !== undefined) return err.exitCode === 0 ? 0 : 1;
+    throw e;
+  }
+  return code;
+}

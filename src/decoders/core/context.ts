@@ -1,0 +1,191 @@
+import type { ExpertDef } from './expert.js';
+import { expertField, expertGroupField, expertMessageField, expertSeverityField, GROUP_VALUE, malformedField, SEVERITY_VALUE, shortField } from './expert.js';
+import { fieldByName } from './fields.js';
+import type { Layer, Packet } from './packet.js';
+import type { Registry, Session } from './registry.js';
+import type { Tree } from './tree.js';
+
+/** What comes after a layer: a table entry, a named protocol, or a TCP/UDP-style port pair
+ * (lower port first, then the higher, then heuristics, then `data`, as Wireshark does). */
+export type Next =
+  | { table: string; key: number }
+  | { proto: string }
+  | { table: string; ports: readonly [number, number]; heuristics?: string };
+
+export interface DecodeResult {
+  next?: Next;
+  /** Where the payload starts and ends (captured bytes) for the next layer. */
+  offset: number;
+  end: number;
+  /** Bytes to decode the next layers from instead of the frame (reassembled data). */
+  data?: Uint8Array;
+  /** Name of that buffer (`Reassembled TCP (1234 bytes)`), for the field tree's byte sources. */
+  dataName?: string;
+}
+
+/** Thrown by `need()` when a read would pass the end of the layer. The driver turns it into a
+ * malformed (value says more bytes than the wire had) or short (cut by the snaplen) mark. */
+export class BoundsError extends Error {
+  constructor(
+    readonly proto: string,
+    readonly offset: number,
+    readonly short: boolean,
+  ) {
+    super(short ? 'packet size limited during capture' : 'malformed');
+  }
+}
+
+export class DecodeContext {
+  readonly view: DataView;
+  /** Depth inside ICMP errors: quoted headers must not touch the columns. */
+  errorDepth = 0;
+  private infoText = '';
+  private protoText = '';
+  private netSrc = '';
+  private netDst = '';
+  private dlSrc = '';
+  private dlDst = '';
+
+  constructor(
+    readonly packet: Packet,
+    readonly data: Uint8Array,
+    /** Length of the frame on the wire (>= data.length when the snaplen cut it). */
+    readonly reportedLength: number,
+    readonly columns: boolean,
+    readonly session: Session,
+    readonly registry: Registry,
+  ) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** A context over other bytes (reassembled data) sharing this packet, columns and session. */
+  derive(data: Uint8Array): DecodeContext {
+    const c = new DecodeContext(this.packet, data, data.length, this.columns, this.session, this.registry);
+    c.errorDepth = this.errorDepth;
+    c.parent = this;
+    return c;
+  }
+
+  private parent: DecodeContext | null = null;
+
+  /** Throws BoundsError unless `n` bytes from `offset` lie before `end`. */
+  need(proto: string, offset: number, n: number, end: number): void {
+    if (offset + n <= end) return;
+    const short = this.data.length < this.reportedLength && end >= this.data.length;
+    throw new BoundsError(proto, offset, short);
+  }
+
+  addLayer<L extends Layer>(layer: L): L {
+    layer.errorDepth = this.errorDepth;
+    this.packet.layers.push(layer);
+    this.packet.protocols.push(layer.proto);
+    return layer;
+  }
+
+  /** Adds a `frame.protocols` member that is not a layer of its own (`ethertype`). */
+  addProtocolName(name: string): void {
+    this.packet.protocols.push(name);
+  }
+
+  setProtocol(name: string): void {
+    if (this.errorDepth === 0) this.root().protoText = name;
+  }
+
+  /** Replaces the Info column (`col_add_str`). Call only when `columns` is set. */
+  setInfo(text: string): void {
+    if (this.errorDepth === 0) this.root().infoText = text;
+  }
+
+  appendInfo(text: string): void {
+    if (this.errorDepth === 0) this.root().infoText += text;
+  }
+
+  prependInfo(text: string): void {
+    if (this.errorDepth === 0) this.root().infoText = text + this.root().infoText;
+  }
+
+  get info(): string {
+    return this.root().infoText;
+  }
+
+  /** Source/destination columns: network addresses win over link-layer ones. */
+  setAddresses(src: string, dst: string, network: boolean): void {
+    if (this.errorDepth !== 0) return;
+    const r = this.root();
+    if (network) {
+      r.netSrc = src;
+      r.netDst = dst;
+    } else {
+      r.dlSrc = src;
+      r.dlDst = dst;
+    }
+  }
+
+  /** Records an expert item, and its field in the tree. */
+  issue(proto: string, def: ExpertDef, tree: Tree | undefined, offset?: number, length?: number, message?: string): void {
+    this.packet.issues.push({
+      name: def.name,
+      severity: def.severity,
+      group: def.group,
+      message: message ?? def.message,
+      protocol: proto,
+      offset,
+      length,
+    });
+    if (tree) addExpertNode(tree, def, message ?? def.message, offset ?? 0, length ?? 0);
+  }
+
+  /** Marks the packet malformed (Wireshark's `[Malformed Packet]`) with a reason. */
+  malformed(proto: string, reason: string, tree: Tree | undefined, offset: number): void {
+    this.packet.malformed = true;
+    this.packet.issues.push({
+      name: '_ws.malformed',
+      severity: 'error',
+      group: 'malformed',
+      message: `Malformed Packet (Exception occurred): ${reason}`,
+      protocol: proto,
+      offset,
+    });
+    tree?.add(malformedField, offset, 0, null, { text: `[Malformed Packet: ${proto.toUpperCase()}]` });
+    if (this.columns) this.appendInfo('[Malformed Packet]');
+  }
+
+  /** Marks the packet as cut by the snaplen. */
+  short(proto: string, tree: Tree | undefined, offset: number): void {
+    this.packet.short = true;
+    tree?.add(shortField, offset, 0, null, { text: '[Packet size limited during capture: ' + proto.toUpperCase() + ' truncated]' });
+    if (this.columns) this.appendInfo('[Packet size limited during capture]');
+  }
+
+  /** Column texts accumulated so far. */
+  columnsText(): { src: string; dst: string; protocol: string; info: string } {
+    const r = this.root();
+    return {
+      src: r.netSrc || r.dlSrc,
+      dst: r.netDst || r.dlDst,
+      protocol: r.protoText,
+      info: r.infoText,
+    };
+  }
+
+  private root(): DecodeContext {
+    let c: DecodeContext = this;
+    while (c.parent) c = c.parent;
+    return c;
+  }
+}
+
+const SEVERITY_LABEL = { chat: 'Chat', note: 'Note', warn: 'Warning', error: 'Error' } as const;
+
+/** Wireshark's `[Expert Info (Sev/Group): message]` subtree; the expert's own name is a field too. */
+export function addExpertNode(tree: Tree, def: ExpertDef, message: string, offset: number, length: number): void {
+  const group = def.group.charAt(0).toUpperCase() + def.group.slice(1).replace('_c', ' C');
+  const e = tree.add(expertField, offset, length, null, {
+    text: `[Expert Info (${SEVERITY_LABEL[def.severity]}/${group}): ${message}]`,
+  });
+  const own = fieldByName(def.name);
+  if (own) e.add(own, offset, length, null, { text: `[${message}]` });
+  e.add(expertMessageField, offset, 0, message, { generated: true });
+  e.add(expertSeverityField, offset, 0, SEVERITY_VALUE[def.severity], { generated: true });
+  e.add(expertGroupField, offset, 0, GROUP_VALUE[def.group], { generated: true });
+}

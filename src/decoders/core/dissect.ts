@@ -1,0 +1,107 @@
+import type { Frame } from '../../capture/types.js';
+import { BoundsError, DecodeContext, type DecodeResult, type Next } from './context.js';
+import type { Packet } from './packet.js';
+import { addProtocolsField } from '../frame.js';
+import type { Decoder, Registry, Session } from './registry.js';
+import type { Tree } from './tree.js';
+
+export interface DissectOptions {
+  /** Field sink: a FullTree for -V/JSON/TUI, a FieldCollector for -T fields and filters. */
+  tree?: Tree;
+  /** Build the Source/Destination/Protocol/Info column texts. */
+  columns?: boolean;
+}
+
+/** Hard cap on layers per frame: hostile nesting (tunnels in tunnels) must not loop for ever. */
+const MAX_LAYERS = 64;
+
+/** Decodes one frame through the dissector tables. Never throws: decoder failures become
+ * malformed/short marks on the packet and decoding stops at that layer. */
+export function dissect(frame: Frame, session: Session, opts: DissectOptions = {}): Packet {
+  const registry = session.registry;
+  const packet: Packet = {
+    frame,
+    layers: [],
+    protocols: [],
+    issues: [],
+    malformed: false,
+    short: false,
+    cols: null,
+  };
+  const ctx = new DecodeContext(packet, frame.data, frame.origLen, !!opts.columns, session, registry);
+  const tree = opts.tree;
+  const frameDecoder = registry.decoder('frame');
+  let start: DecodeResult = { offset: 0, end: frame.data.length, next: { table: 'linktype', key: frame.linkType } };
+  if (frameDecoder) start = runOne(ctx, frameDecoder, 0, frame.data.length, tree) ?? start;
+  dispatch(ctx, start, tree);
+  addProtocolsField(tree, packet.layers[0], packet.protocols);
+  if (opts.columns) packet.cols = ctx.columnsText();
+  for (const a of session.analyzers.values()) a.afterFrame?.(packet);
+  return packet;
+}
+
+/** Decodes what `result.next` names, and on until a layer says nothing follows. Used by the
+ * driver and by decoders that carry whole packets (ICMP errors quote an IP header). */
+export function dispatch(ctx: DecodeContext, result: DecodeResult | void, tree: Tree | undefined): void {
+  let cur = ctx;
+  let r = result;
+  for (let depth = 0; r && r.next && depth < MAX_LAYERS; depth++) {
+    const next = r.next;
+    if (r.data) cur = cur.derive(r.data);
+    if (r.offset >= r.end && !('proto' in next)) return;
+    r = decodeNext(cur, next, r.offset, r.end, tree);
+  }
+}
+
+function decodeNext(ctx: DecodeContext, next: Next, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
+  const reg = ctx.registry;
+  if ('proto' in next) {
+    const d = reg.decoder(next.proto);
+    return d ? runOne(ctx, d, offset, end, tree) : undefined;
+  }
+  if ('ports' in next) {
+    const [a, b] = next.ports;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    for (const port of lo === hi ? [lo] : [lo, hi]) {
+      const d = reg.lookup(next.table, port);
+      if (d) return runOne(ctx, d, offset, end, tree);
+    }
+    if (next.heuristics) {
+      for (const h of reg.heuristicsFor(next.heuristics)) {
+        let ok = false;
+        try {
+          ok = h.test(ctx, offset, end);
+        } catch {
+          ok = false;
+        }
+        const d = ok ? reg.decoder(h.proto) : undefined;
+        if (d) return runOne(ctx, d, offset, end, tree);
+      }
+    }
+    const data = reg.decoder('data');
+    return data ? runOne(ctx, data, offset, end, tree) : undefined;
+  }
+  const d = reg.lookup(next.table, next.key) ?? reg.decoder('data');
+  return d ? runOne(ctx, d, offset, end, tree) : undefined;
+}
+
+function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
+  const layersBefore = ctx.packet.layers.length;
+  try {
+    let r = d.decode(ctx, offset, end, tree);
+    const analyzer = ctx.session.analyzers.get(d.proto);
+    if (analyzer && ctx.packet.layers.length > layersBefore) {
+      const layer = ctx.packet.layers[ctx.packet.layers.length - 1]!;
+      if (layer.proto === d.proto && r) r = analyzer.onLayer(ctx, layer, r) ?? r;
+      else if (layer.proto === d.proto) analyzer.onLayer(ctx, layer, { offset: end, end });
+    }
+    return r;
+  } catch (e) {
+    const layer = ctx.packet.layers.length > layersBefore ? ctx.packet.layers[layersBefore] : undefined;
+    const t = layer?.tree ?? tree;
+    if (e instanceof BoundsError && e.short) ctx.short(d.proto, t, e.offset);
+    else ctx.malformed(d.proto, e instanceof BoundsError ? 'bounds' : String((e as Error)?.message ?? e), t, offset);
+    return undefined;
+  }
+}

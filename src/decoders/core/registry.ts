@@ -1,0 +1,104 @@
+import type { DecodeContext, DecodeResult } from './context.js';
+import type { Layer, Packet } from './packet.js';
+import type { Tree } from './tree.js';
+
+/** A protocol decoder. It reads its header from `ctx.data` between `offset` and `end` (captured
+ * bytes; `ctx.reportedEnd` tells how far the wire frame went), records a typed layer with
+ * `ctx.addLayer`, writes fields under `tree` when one is given, and says what comes next. */
+export interface Decoder {
+  /** Filter name of the protocol: `ip`, `tcp`, `dns`. */
+  readonly proto: string;
+  decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void;
+}
+
+/** A heuristic sub-dissector: `test` must check lengths before reading and must not throw. */
+export interface Heuristic {
+  readonly proto: string;
+  test(ctx: DecodeContext, offset: number, end: number): boolean;
+}
+
+/** Stateful consumer called right after its protocol's layer is decoded (e.g. TCP analysis). It
+ * may redirect what is decoded next: drop the payload (a retransmission), or hand over
+ * reassembled bytes. Instances live in a Session, one per capture read. */
+export interface Analyzer {
+  onLayer(ctx: DecodeContext, layer: Layer, result: DecodeResult): DecodeResult | void;
+  /** Called after every frame has been fully decoded. */
+  afterFrame?(packet: Packet): void;
+  /** Called once when the capture ends. */
+  finish?(): void;
+}
+
+export type AnalyzerFactory = (session: Session) => Analyzer;
+
+/** Per-capture state: analysers and anything decoders must remember between frames. Never
+ * module-level, so two captures can be read at once. */
+export class Session {
+  private readonly state = new Map<string, unknown>();
+  readonly analyzers = new Map<string, Analyzer>();
+
+  constructor(readonly registry: Registry) {
+    for (const [proto, make] of registry.analyzerFactories) this.analyzers.set(proto, make(this));
+  }
+
+  get<T>(key: string, make: () => T): T {
+    let v = this.state.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make();
+      this.state.set(key, v);
+    }
+    return v;
+  }
+}
+
+/** Wireshark-style dissector tables: `linktype` (LINKTYPE_*), `ethertype`, `ip.proto`,
+ * `tcp.port`, `udp.port`, `sll.ltype` ...; heuristic lists per carrier (`tcp`, `udp`). */
+export class Registry {
+  private readonly tables = new Map<string, Map<number, Decoder>>();
+  private readonly heuristics = new Map<string, Heuristic[]>();
+  private readonly byProto = new Map<string, Decoder>();
+  readonly analyzerFactories = new Map<string, AnalyzerFactory>();
+
+  /** Registers a decoder under its protocol name without a table entry. */
+  register(decoder: Decoder): this {
+    this.byProto.set(decoder.proto, decoder);
+    return this;
+  }
+
+  /** `dissector_add_uint(table, key, decoder)`. */
+  add(table: string, key: number, decoder: Decoder): this {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = new Map()));
+    t.set(key, decoder);
+    this.byProto.set(decoder.proto, decoder);
+    return this;
+  }
+
+  addHeuristic(carrier: string, h: Heuristic): this {
+    let list = this.heuristics.get(carrier);
+    if (!list) this.heuristics.set(carrier, (list = []));
+    list.push(h);
+    return this;
+  }
+
+  addAnalyzer(proto: string, make: AnalyzerFactory): this {
+    this.analyzerFactories.set(proto, make);
+    return this;
+  }
+
+  lookup(table: string, key: number): Decoder | undefined {
+    return this.tables.get(table)?.get(key);
+  }
+
+  decoder(proto: string): Decoder | undefined {
+    return this.byProto.get(proto);
+  }
+
+  heuristicsFor(carrier: string): readonly Heuristic[] {
+    return this.heuristics.get(carrier) ?? [];
+  }
+
+  /** Protocol names known to the registry (for "is neither a field nor a protocol"). */
+  protocols(): string[] {
+    return [...this.byProto.keys()];
+  }
+}

@@ -1,0 +1,107 @@
+import type { FieldDef } from './fields.js';
+import type { NsTime } from './format.js';
+
+/** A field's value: integers as numbers (uint64 as bigint), IPv4 as a uint32 number, IPv6 and
+ * MAC addresses and byte fields as Uint8Array views, times in seconds as numbers. */
+export type FieldValue = number | bigint | boolean | string | Uint8Array | NsTime | null;
+
+export interface FieldNode {
+  def: FieldDef;
+  /** Offset and length in the frame's bytes (or in `source` when set). */
+  offset: number;
+  length: number;
+  value: FieldValue;
+  /** Full display line when the default `Label: value` is not what Wireshark shows. */
+  text?: string;
+  /** Generated fields (analysis, `[...]` in Wireshark) carry no bytes of their own. */
+  generated?: boolean;
+  /** Set when offsets point into a reassembled buffer instead of the frame. */
+  source?: string;
+  children?: FieldNode[];
+}
+
+export interface AddOptions {
+  text?: string;
+  generated?: boolean;
+}
+
+/** What decoders write fields into. `add` returns the node's subtree; a collector that keeps only
+ * some fields returns itself so children still reach it. Decoders call it as `tree?.add(...)`, so
+ * on the fast path (no tree) not even the arguments are evaluated. */
+export interface Tree {
+  add(def: FieldDef, offset: number, length: number, value: FieldValue, opts?: AddOptions): Tree;
+  /** Appends a text line to the node (Wireshark's `proto_item_append_text`). */
+  appendText(text: string): void;
+  /** True when this tree keeps `def` (lets a decoder skip expensive values). */
+  wants(def: FieldDef): boolean;
+}
+
+/** Builds the whole field tree, for `-V`, JSON and the TUI detail pane. */
+export class FullTree implements Tree {
+  readonly roots: FieldNode[];
+  private readonly node: FieldNode | null;
+
+  constructor(node: FieldNode | null = null, roots: FieldNode[] = []) {
+    this.node = node;
+    this.roots = roots;
+  }
+
+  add(def: FieldDef, offset: number, length: number, value: FieldValue, opts?: AddOptions): Tree {
+    const n: FieldNode = { def, offset, length, value };
+    if (opts?.text !== undefined) n.text = opts.text;
+    if (opts?.generated) n.generated = true;
+    if (this.node) (this.node.children ??= []).push(n);
+    else this.roots.push(n);
+    return new FullTree(n, this.roots);
+  }
+
+  appendText(text: string): void {
+    if (this.node) this.node.text = (this.node.text ?? '') + text;
+  }
+
+  wants(): boolean {
+    return true;
+  }
+}
+
+/** Keeps only the fields asked for (by id), in order of appearance: `-T fields -e ...` and display
+ * filters use it so they never pay for a whole tree. */
+export class FieldCollector implements Tree {
+  private readonly wanted: Uint8Array;
+  /** Occurrences per wanted field id, in order of appearance. */
+  readonly found = new Map<number, FieldNode[]>();
+
+  constructor(wantedIds: Iterable<number>, fieldCount: number) {
+    this.wanted = new Uint8Array(fieldCount);
+    for (const id of wantedIds) this.wanted[id] = 1;
+  }
+
+  add(def: FieldDef, offset: number, length: number, value: FieldValue, opts?: AddOptions): Tree {
+    if (def.id < this.wanted.length && this.wanted[def.id]) {
+      const n: FieldNode = { def, offset, length, value };
+      if (opts?.text !== undefined) n.text = opts.text;
+      const list = this.found.get(def.id);
+      if (list) list.push(n);
+      else this.found.set(def.id, [n]);
+    }
+    return this;
+  }
+
+  appendText(): void {}
+
+  wants(def: FieldDef): boolean {
+    return def.id < this.wanted.length && this.wanted[def.id] === 1;
+  }
+
+  reset(): void {
+    this.found.clear();
+  }
+}
+
+/** Depth-first walk over a built tree. */
+export function* walk(nodes: readonly FieldNode[]): Generator<FieldNode> {
+  for (const n of nodes) {
+    yield n;
+    if (n.children) yield* walk(n.children);
+  }
+}

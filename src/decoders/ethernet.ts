@@ -1,0 +1,81 @@
+import type { DecodeContext, DecodeResult } from './core/context.js';
+import { field, protocol } from './core/fields.js';
+import { macToString } from './core/format.js';
+import type { Layer } from './core/packet.js';
+import type { Decoder } from './core/registry.js';
+import type { Tree } from './core/tree.js';
+import { ETHERTYPE_NAMES } from './ethertypes.js';
+
+export const hf = {
+  eth: protocol('eth', 'Ethernet II'),
+  dst: field('eth.dst', 'Destination', 'ether'),
+  src: field('eth.src', 'Source', 'ether'),
+  addr: field('eth.addr', 'Address', 'ether'),
+  dstLg: field('eth.dst.lg', 'LG bit', 'bool', { mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] }),
+  dstIg: field('eth.dst.ig', 'IG bit', 'bool', { mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] }),
+  srcLg: field('eth.src.lg', 'LG bit', 'bool', { mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] }),
+  srcIg: field('eth.src.ig', 'IG bit', 'bool', { mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] }),
+  type: field('eth.type', 'Type', 'uint', { base: 'hex', bits: 16, values: ETHERTYPE_NAMES }),
+  len: field('eth.len', 'Length', 'uint'),
+  padding: field('eth.padding', 'Padding', 'bytes'),
+  trailer: field('eth.trailer', 'Trailer', 'bytes'),
+};
+
+export interface EthernetLayer extends Layer {
+  proto: 'eth';
+  /** Offsets of the 6-byte addresses in the frame. */
+  dstOffset: number;
+  srcOffset: number;
+  /** EtherType, or the 802.3 length when < 0x600. */
+  type: number;
+}
+
+/** Ethernet II and IEEE 802.3 (length field → LLC). */
+export const ethernetDecoder: Decoder = {
+  proto: 'eth',
+  decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
+    ctx.need('eth', offset, 14, end);
+    const type = ctx.view.getUint16(offset + 12);
+    const layer = ctx.addLayer<EthernetLayer>({
+      proto: 'eth',
+      offset,
+      length: end - offset,
+      errorDepth: 0,
+      dstOffset: offset,
+      srcOffset: offset + 6,
+      type,
+    });
+    const d = ctx.data;
+    ctx.setProtocol('ETHERNET');
+    if (ctx.columns) {
+      const src = macToString(d.subarray(offset + 6, offset + 12));
+      const dst = macToString(d.subarray(offset, offset + 6));
+      ctx.setAddresses(src, dst === 'ff:ff:ff:ff:ff:ff' ? 'Broadcast' : dst, false);
+    }
+    const is8023 = type <= 1500;
+    const t = tree?.add(hf.eth, offset, 14, null, {
+      text: `${is8023 ? 'IEEE 802.3 Ethernet' : 'Ethernet II'}, Src: ${macToString(d.subarray(offset + 6, offset + 12))}, Dst: ${macToString(d.subarray(offset, offset + 6))}`,
+    });
+    if (t) {
+      layer.tree = t;
+      const dst = d.subarray(offset, offset + 6);
+      const src = d.subarray(offset + 6, offset + 12);
+      const dt = t.add(hf.dst, offset, 6, dst);
+      dt.add(hf.addr, offset, 6, dst);
+      dt.add(hf.dstLg, offset, 3, (d[offset]! & 2) !== 0);
+      dt.add(hf.dstIg, offset, 3, (d[offset]! & 1) !== 0);
+      const st = t.add(hf.src, offset + 6, 6, src);
+      st.add(hf.addr, offset + 6, 6, src);
+      st.add(hf.srcLg, offset + 6, 3, (d[offset + 6]! & 2) !== 0);
+      st.add(hf.srcIg, offset + 6, 3, (d[offset + 6]! & 1) !== 0);
+      if (is8023) t.add(hf.len, offset + 12, 2, type);
+      else t.add(hf.type, offset + 12, 2, type);
+    }
+    if (is8023) {
+      const llcEnd = Math.min(end, offset + 14 + type);
+      return { offset: offset + 14, end: llcEnd, next: { proto: 'llc' } };
+    }
+    ctx.addProtocolName('ethertype');
+    return { offset: offset + 14, end, next: { table: 'ethertype', key: type } };
+  },
+};

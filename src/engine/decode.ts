@@ -1,0 +1,82 @@
+import { readCapture } from '../capture/index.js';
+import type { ReadResult } from '../capture/types.js';
+import { registerAnalyzers } from '../analysis/index.js';
+import { dissect } from '../decoders/core/dissect.js';
+import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
+import type { Packet } from '../decoders/core/packet.js';
+import { Registry, Session } from '../decoders/core/registry.js';
+import { FieldCollector, FullTree, walk, type FieldNode } from '../decoders/core/tree.js';
+import { registerBuiltins } from '../decoders/index.js';
+import type { FrameLayer } from '../decoders/frame.js';
+import type { CompiledFilter } from '../filter/index.js';
+
+/** Every decoder and analyser, registered once per process (tables are read-only afterwards). */
+let shared: Registry | null = null;
+export function defaultRegistry(): Registry {
+  shared ??= registerAnalyzers(registerBuiltins(new Registry()));
+  return shared;
+}
+
+export interface DecodeOptions {
+  /** Build column texts (packet list, `_ws.col.*`). */
+  columns?: boolean;
+  /** 'full' builds the whole field tree (-V, JSON); a field list collects only those fields. */
+  tree?: 'none' | 'full' | readonly FieldDef[];
+  /** Display filter: only matching frames reach the handler. */
+  filter?: CompiledFilter;
+  /** Stop after this many frames have been handed over (tshark `-c`). */
+  limit?: number;
+}
+
+export interface DecodedFrame {
+  packet: Packet;
+  /** Seconds since the first frame. */
+  relative: number;
+  /** Field occurrences by field id (from the full tree or the collector). */
+  fields: { get(id: number): readonly FieldNode[] | undefined };
+  /** The whole tree when `tree: 'full'`. */
+  roots?: readonly FieldNode[];
+}
+
+/** Field occurrences of a built tree, by field id. */
+export function indexTree(roots: readonly FieldNode[]): Map<number, FieldNode[]> {
+  const m = new Map<number, FieldNode[]>();
+  for (const n of walk(roots)) {
+    const list = m.get(n.def.id);
+    if (list) list.push(n);
+    else m.set(n.def.id, [n]);
+  }
+  return m;
+}
+
+const EMPTY: DecodedFrame['fields'] = { get: () => undefined };
+
+/** Reads a capture and decodes every frame in order; the one loop behind `packets`, `flows`,
+ * reports and the TUI index. Returns the reader's result (damage after some frames included). */
+export async function decodeCapture(
+  path: string,
+  opts: DecodeOptions,
+  onFrame: (d: DecodedFrame) => void,
+  session: Session = new Session(defaultRegistry()),
+): Promise<ReadResult> {
+  const want = new Set<number>();
+  if (Array.isArray(opts.tree)) for (const d of opts.tree as readonly FieldDef[]) want.add(d.id);
+  if (opts.filter) for (const d of opts.filter.fields) want.add(d.id);
+  const full = opts.tree === 'full';
+  const collect = !full && want.size > 0;
+  const collector = collect ? new FieldCollector(want, fieldCount()) : null;
+  let handed = 0;
+  const result = await readCapture(path, (frame) => {
+    collector?.reset();
+    const tree = full ? new FullTree() : (collector ?? undefined);
+    const packet = dissect(frame, session, { tree, columns: !!opts.columns });
+    const fields = full ? indexTree((tree as FullTree).roots) : (collector?.found ?? EMPTY);
+    if (opts.filter && !opts.filter.test(fields, frame.data)) return true;
+    const relative = (packet.layers[0] as FrameLayer | undefined)?.relative ?? 0;
+    onFrame({ packet, relative, fields, roots: full ? (tree as FullTree).roots : undefined });
+    handed++;
+    return opts.limit === undefined || handed < opts.limit;
+  });
+  for (const a of session.analyzers.values()) a.finish?.();
+  return result;
+}

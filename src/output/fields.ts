@@ -1,0 +1,112 @@
+import type { FieldDef } from '../decoders/core/fields.js';
+import { fieldByName } from '../decoders/core/fields.js';
+import { valueForFields } from '../decoders/core/format.js';
+import type { Packet } from '../decoders/core/packet.js';
+import type { FieldNode } from '../decoders/core/tree.js';
+import { COLUMN_FIELDS } from './column-fields.js';
+
+/** `-E` options of `-T fields`, with tshark's defaults. */
+export interface FieldsFormat {
+  header: boolean;
+  separator: string;
+  occurrence: 'f' | 'l' | 'a' | number;
+  aggregator: string;
+  quote: 'n' | 'd' | 's';
+}
+
+export const DEFAULT_FIELDS_FORMAT: FieldsFormat = {
+  header: false,
+  separator: '\t',
+  occurrence: 'a',
+  aggregator: ',',
+  quote: 'n',
+};
+
+/** Parses one `-E key=value` option onto `fmt`; returns an error text or null. */
+export function applyFieldsOption(fmt: FieldsFormat, opt: string): string | null {
+  const eq = opt.indexOf('=');
+  const key = eq < 0 ? opt : opt.slice(0, eq);
+  const val = eq < 0 ? '' : opt.slice(eq + 1);
+  const sepValue = (v: string) => (v === '/t' ? '\t' : v === '/s' ? ' ' : v);
+  switch (key) {
+    case 'header':
+      if (val !== 'y' && val !== 'n') return `Invalid -E header value "${val}"`;
+      fmt.header = val === 'y';
+      return null;
+    case 'separator':
+      fmt.separator = sepValue(val);
+      return null;
+    case 'aggregator':
+      fmt.aggregator = sepValue(val);
+      return null;
+    case 'occurrence':
+      if (val === 'f' || val === 'l' || val === 'a') fmt.occurrence = val;
+      else if (/^\d+$/.test(val)) fmt.occurrence = Number(val);
+      else return `Invalid -E occurrence value "${val}"`;
+      return null;
+    case 'quote':
+      if (val !== 'n' && val !== 'd' && val !== 's') return `Invalid -E quote value "${val}"`;
+      fmt.quote = val;
+      return null;
+    default:
+      return `Invalid -E option "${opt}"`;
+  }
+}
+
+export interface FieldColumn {
+  name: string;
+  def: FieldDef | null;
+  column: ((p: Packet, c: NonNullable<Packet['cols']>) => string) | null;
+}
+
+/** Resolves `-e` names; unknown names are returned in `invalid` (tshark: "Some fields aren't valid"). */
+export function resolveFieldColumns(names: readonly string[]): { columns: FieldColumn[]; invalid: string[] } {
+  const columns: FieldColumn[] = [];
+  const invalid: string[] = [];
+  for (const name of names) {
+    const col = COLUMN_FIELDS.get(name) ?? null;
+    const def = col ? null : (fieldByName(name) ?? null);
+    if (!col && !def) invalid.push(name);
+    columns.push({ name, def, column: col });
+  }
+  return { columns, invalid };
+}
+
+function pick(nodes: readonly FieldNode[] | undefined, fmt: FieldsFormat): FieldNode[] {
+  if (!nodes || nodes.length === 0) return [];
+  if (fmt.occurrence === 'f') return [nodes[0]!];
+  if (fmt.occurrence === 'l') return [nodes[nodes.length - 1]!];
+  if (fmt.occurrence === 'a') return nodes as FieldNode[];
+  const n = nodes[fmt.occurrence - 1];
+  return n ? [n] : [];
+}
+
+function quoted(s: string, fmt: FieldsFormat): string {
+  if (fmt.quote === 'n') return s;
+  const q = fmt.quote === 'd' ? '"' : "'";
+  return q + s + q;
+}
+
+/** One output row of `-T fields` for a packet whose fields were collected by id. */
+export function fieldsRow(
+  p: Packet,
+  found: { get(id: number): readonly FieldNode[] | undefined },
+  columns: readonly FieldColumn[],
+  fmt: FieldsFormat,
+): string {
+  const cells: string[] = [];
+  for (const c of columns) {
+    if (c.column) {
+      cells.push(quoted(p.cols ? c.column(p, p.cols) : '', fmt));
+      continue;
+    }
+    const nodes = pick(found.get(c.def!.id), fmt);
+    const text = nodes.map((n) => valueForFields(n.def, n.value, n)).join(fmt.aggregator);
+    cells.push(nodes.length ? quoted(text, fmt) : '');
+  }
+  return cells.join(fmt.separator);
+}
+
+export function fieldsHeader(columns: readonly FieldColumn[], fmt: FieldsFormat): string {
+  return columns.map((c) => quoted(c.name, fmt)).join(fmt.separator);
+}
