@@ -8,8 +8,9 @@
  *
  * Every packet handed to the queue is examined; packets are numbered
  * 1, 2, 3, ... in arrival order (with --data-only only TCP segments that
- * carry payload get a number and are eligible for impairment; all other
- * packets are accepted immediately).  A packet can be
+ * carry payload get a number and are eligible for impairment, with
+ * --new-data-only only those carrying never-seen-before sequence space, i.e.
+ * no retransmissions; all other packets are accepted immediately).  A packet can be
  *   - dropped        (--drop LIST, --drop-every N[:FIRST], --drop-random P)
  *   - delayed by ms  (--delay N:MS[,N:MS...], --delay-every N:MS,
  *                     --delay-flags FLAGS:MS  e.g. "SA:50" = SYN+ACK, "F:50")
@@ -54,7 +55,13 @@ static double drop_prob; static unsigned seed = 1;
 static struct numms delay_list[MAXLIST]; static int n_delay_list;
 static unsigned long delay_every; static unsigned delay_every_ms;
 static int delay_flags_mask; static unsigned delay_flags_ms;
-static int fifo, data_only, verbose;
+static int fifo, data_only, new_data_only, verbose;
+
+/* --new-data-only: remember the highest sequence number sent per flow so that
+ * retransmissions are never numbered (and therefore never dropped/delayed). */
+#define MAXFLOWS 1024
+struct flow { uint16_t sport, dport; uint32_t saddr_hash; uint32_t max_end; int used; };
+static struct flow flows[MAXFLOWS];
 static double timeout_s = 30;
 static unsigned long max_packets;
 
@@ -115,6 +122,27 @@ static void parse_delaylist(const char *s)
     free(dup);
 }
 
+static uint32_t g_seq, g_hash; static uint16_t g_sport, g_dport;
+
+/* returns 1 if the segment carries sequence space never seen before in its flow */
+static int is_new_data(int paylen)
+{
+    uint32_t end = g_seq + paylen;
+    unsigned h = (g_hash ^ g_sport * 31u ^ g_dport * 131u) % MAXFLOWS;
+    for (unsigned i = 0; i < MAXFLOWS; i++) {
+        struct flow *f = &flows[(h + i) % MAXFLOWS];
+        if (!f->used) {
+            f->used = 1; f->sport = g_sport; f->dport = g_dport; f->saddr_hash = g_hash; f->max_end = end;
+            return 1;
+        }
+        if (f->sport == g_sport && f->dport == g_dport && f->saddr_hash == g_hash) {
+            if ((int32_t)(end - f->max_end) > 0) { f->max_end = end; return 1; }
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Extract TCP flags and payload length; returns 0 if not TCP. */
 static int tcp_info(unsigned char *p, int len, int *flags, int *paylen, char *desc, size_t dlen)
 {
@@ -141,6 +169,9 @@ static int tcp_info(unsigned char *p, int len, int *flags, int *paylen, char *de
         return 0;
     }
     struct tcphdr *th = (struct tcphdr *)(p + l4off);
+    g_seq = ntohl(th->seq); g_sport = ntohs(th->source); g_dport = ntohs(th->dest);
+    g_hash = 0;
+    for (const char *c = src; *c; c++) g_hash = g_hash * 33 + (unsigned char)*c;
     *flags = p[l4off + 13] & 0x3f;
     *paylen = l4len - th->doff * 4;
     if (*paylen < 0) *paylen = 0;
@@ -194,6 +225,7 @@ static int cb(struct nfq_q_handle *q, struct nfgenmsg *nfmsg, struct nfq_data *n
     seen++;
 
     int numbered = !data_only || (is_tcp && paylen > 0);
+    if (numbered && new_data_only && is_tcp && paylen > 0 && !is_new_data(paylen)) numbered = 0;
     unsigned long n = 0;
     if (numbered) n = ++counter;
 
@@ -239,6 +271,7 @@ static void usage(void)
         "  --delay-flags FLAGS:MS   hold TCP packets having all FLAGS (letters FSRPAU)\n"
         "  --fifo                   never reorder: later packets wait behind held ones\n"
         "  --data-only              number/impair only TCP segments with payload\n"
+        "  --new-data-only          like --data-only, and never number retransmissions\n"
         "  --max-packets N          exit after N packets were seen\n"
         "  -t SECONDS               exit after this long (default 30)\n"
         "  -v                       log decisions to stderr (-vv: every packet)\n");
@@ -254,7 +287,7 @@ int main(int argc, char **argv)
         {"drop", 1, 0, 1}, {"drop-every", 1, 0, 2}, {"drop-random", 1, 0, 3},
         {"seed", 1, 0, 4}, {"delay", 1, 0, 5}, {"delay-every", 1, 0, 6},
         {"delay-flags", 1, 0, 7}, {"fifo", 0, 0, 8}, {"data-only", 0, 0, 9},
-        {"max-packets", 1, 0, 10}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+        {"max-packets", 1, 0, 10}, {"new-data-only", 0, 0, 11}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "q:t:vh", opts, NULL)) != -1) {
         char *colon;
@@ -281,6 +314,7 @@ int main(int argc, char **argv)
         case 8: fifo = 1; break;
         case 9: data_only = 1; break;
         case 10: max_packets = strtoul(optarg, NULL, 10); break;
+        case 11: data_only = 1; new_data_only = 1; break;
         default: usage();
         }
     }

@@ -26,11 +26,24 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+VERBOSE = bool(os.environ.get("PCS_VERBOSE"))
 MSS_PAYLOAD = 1448  # 1500 - 20 (IP) - 20 (TCP) - 12 (timestamps option)
+
+
+_PATTERN_CACHE = {}
 
 
 def pattern(n, seed=0):
     """Deterministic, human-recognisable payload of n bytes."""
+    if seed == 0 and n <= 4_000_000:
+        big = _PATTERN_CACHE.get(0)
+        if big is None:
+            big = _PATTERN_CACHE[0] = _pattern(4_000_000, 0)
+        return big[:n]
+    return _pattern(n, seed)
+
+
+def _pattern(n, seed):
     line = b"pcapscope sample data 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ\n"
     out = bytearray()
     i = seed
@@ -250,7 +263,7 @@ def tcp_client(scn, addr, port, *args):
     port = int(port)
     sport = int(os.environ.get("PCS_SPORT", "0")) or None
     if scn == "bulk":
-        s = connect(addr, port, sport, rcvbuf=262144)   # fixed window: clean dup ACKs
+        s = connect(addr, port, sport, rcvbuf=int(os.environ.get("PCS_RCVBUF", "262144")))
         s.sendall(b"GET bulk\n")
         n = recv_all(s)
         log("bulk received", n)
@@ -366,7 +379,7 @@ def bench_http_clients(addr, port, nconn, nreq, seed):
     def worker(k):
         rnd = random.Random(seed * 1000 + k)
         try:
-            s = connect(addr, port)
+            s = connect(addr, int(port))
             f = s.makefile("rb")
             for r in range(nreq):
                 n = rnd.choices(sizes, weights)[0] + rnd.randrange(0, 300)
@@ -386,7 +399,8 @@ def bench_http_clients(addr, port, nconn, nreq, seed):
                 f.read(clen)
             s.close()
         except OSError as e:
-            log("http worker", k, e)
+            if VERBOSE:
+                log("http worker", k, e)
 
     ts = [threading.Thread(target=worker, args=(k,)) for k in range(nconn)]
     for t in ts:
@@ -416,8 +430,8 @@ def bench_short_server(addr, port, seconds):
         threading.Thread(target=handle, args=(c,), daemon=True).start()
 
 
-def bench_short_clients(addr, port, count, parallel):
-    count, parallel = int(count), int(parallel)
+def bench_short_clients(addr, port, count, parallel, gap="0"):
+    count, parallel, gap = int(count), int(parallel), float(gap)
     lock = threading.Lock()
     state = {"next": 0}
 
@@ -434,9 +448,56 @@ def bench_short_clients(addr, port, count, parallel):
                 recv_all(s)
                 s.close()
             except OSError as e:
-                log("short", i, e)
+                if VERBOSE:
+                    log("short", i, e)
+            if gap:
+                time.sleep(gap)
 
     ts = [threading.Thread(target=worker) for _ in range(parallel)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+
+
+def _dns_query(qid, name, qtype):
+    q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 1)          # RD, 1 question, EDNS OPT
+    for label in name.split("."):
+        q += bytes([len(label)]) + label.encode()
+    q += b"\0" + struct.pack("!HH", qtype, 1)
+    q += b"\0" + struct.pack("!HHIH", 41, 1232, 0, 0)             # OPT RR
+    return q
+
+
+def bench_dns(server, count, threads="4", seed="1", gap="0"):
+    """Send `count` DNS queries (mixed names/types, ~10% NXDOMAIN) and wait for answers;
+    each thread pauses `gap` seconds between queries."""
+    import random
+    count, threads, seed, gap = int(count), int(threads), int(seed), float(gap)
+    names = ["www.demo.test", "web.demo.test", "demo.test", "ns1.demo.test", "mail.demo.test",
+             "_http._tcp.demo.test", "client.demo.test"]
+    types = [1, 28, 5, 15, 16, 33, 6, 2]
+
+    def worker(k):
+        rnd = random.Random(seed * 100 + k)
+        s = socket.socket(family(server), socket.SOCK_DGRAM)
+        s.settimeout(0.5)
+        s.connect((server, 53))
+        for i in range(count // threads):
+            if rnd.random() < 0.1:
+                name = "host%d.demo.test" % rnd.randrange(100000)
+            else:
+                name = rnd.choice(names)
+            try:
+                s.send(_dns_query(rnd.randrange(65536), name, rnd.choice(types)))
+                s.recv(4096)
+            except OSError:
+                pass
+            if gap:
+                time.sleep(gap)
+        s.close()
+
+    ts = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
     for t in ts:
         t.start()
     for t in ts:
@@ -464,30 +525,21 @@ def bench_bulk_client(addr, port, conns):
 # --------------------------------------------------------------------------
 # pcap rewriting for the bench concatenation fallback
 # --------------------------------------------------------------------------
-def _csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
-
 def rewrite_pcap(src, dst, copies):
     """Write `copies` back-to-back copies of classic pcap `src` into `dst`.
 
-    Copy k (k >= 1) gets: IPv4 addresses 10.99.0.x -> 10.(99+k%100)... (second octet
-    changed), IPv6 fd99::x -> fd99:0:k::x, ephemeral client ports shifted, and all
-    timestamps shifted so the copies follow each other.  IPv4 header checksums are
-    recomputed; TCP/UDP checksums are adjusted (pseudo-header changed) by full recompute.
+    Copy k (k >= 1) is renumbered so that its flows are distinct from every other copy:
+    IPv4 10.99.x.y -> 10.(100 + k % 150).(k // 150).y, IPv6 fd99::/64 -> fd99:0:k::/64,
+    ARP addresses likewise, and TCP/UDP ports >= 32768 (the ephemeral side) shifted; all
+    timestamps are shifted so the copies follow each other.  IPv4 header, TCP, UDP and
+    ICMPv6 checksums are updated incrementally (RFC 1624), so they stay valid.
     """
     copies = int(copies)
     with open(src, "rb") as f:
         gh = f.read(24)
         magic = struct.unpack("<I", gh[:4])[0]
-        assert magic == 0xA1B2C3D4, "expects little-endian microsecond pcap"
+        assert magic == 0xA1B2C3D4, "expects a little-endian microsecond pcap"
         body = f.read()
-    # index packets once
     recs = []
     off = 0
     while off + 16 <= len(body):
@@ -501,76 +553,91 @@ def rewrite_pcap(src, dst, copies):
         out.write(gh)
         for k in range(copies):
             shift = k * span
+            chunks = []
             for ts_s, ts_u, incl, orig, p in recs:
                 pkt = bytearray(body[p:p + incl])
                 if k:
                     _rewrite_pkt(pkt, k)
                 t = ts_s * 1_000_000 + ts_u + shift
-                out.write(struct.pack("<IIII", t // 1_000_000, t % 1_000_000, len(pkt), orig))
-                out.write(pkt)
+                chunks.append(struct.pack("<IIII", t // 1_000_000, t % 1_000_000, len(pkt), orig))
+                chunks.append(pkt)
+                if len(chunks) > 20000:
+                    out.write(b"".join(chunks))
+                    chunks = []
+            out.write(b"".join(chunks))
             log("copy", k + 1, "of", copies, "written")
 
 
-def _l4_fix(pkt, l4, l4len, pseudo, proto):
-    if proto == 6 and l4 + 20 <= len(pkt):
-        pkt[l4 + 16:l4 + 18] = b"\0\0"
-        if l4 + l4len <= len(pkt):
-            c = _csum(pseudo + bytes(pkt[l4:l4 + l4len]))
-            pkt[l4 + 16:l4 + 18] = struct.pack("!H", c)
-    elif proto == 17 and l4 + 8 <= len(pkt):
-        pkt[l4 + 6:l4 + 8] = b"\0\0"
-        if l4 + l4len <= len(pkt):
-            c = _csum(pseudo + bytes(pkt[l4:l4 + l4len])) or 0xFFFF
-            pkt[l4 + 6:l4 + 8] = struct.pack("!H", c)
+def _csum_adjust(csum, old, new):
+    """RFC 1624 incremental update of a 16-bit one's complement checksum."""
+    s = (~csum) & 0xFFFF
+    for i in range(0, len(old), 2):
+        s += ((~((old[i] << 8) | old[i + 1])) & 0xFFFF) + ((new[i] << 8) | new[i + 1])
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
 
 
-def _shift_ports(pkt, l4, proto, k):
-    if proto not in (6, 17) or l4 + 4 > len(pkt):
-        return
-    sp, dp = struct.unpack_from("!HH", pkt, l4)
-    # shift the ephemeral (client) side only so well-known server ports stay recognisable
-    if sp >= 32768:
-        sp = 32768 + (sp - 32768 + 7919 * k) % 28000
-    if dp >= 32768:
-        dp = 32768 + (dp - 32768 + 7919 * k) % 28000
-    struct.pack_into("!HH", pkt, l4, sp, dp)
+def _new_port(p, k):
+    return 32768 + (p - 32768 + 7919 * k) % 28000 if p >= 32768 else p
+
+
+def _fix_l4(pkt, l4, proto, k, addr_old, addr_new, v6):
+    """Shift ports and update the L4 checksum for changed addresses + ports."""
+    if proto in (6, 17) and l4 + 8 <= len(pkt):
+        ports_old = bytes(pkt[l4:l4 + 4])
+        sp, dp = struct.unpack_from("!HH", pkt, l4)
+        struct.pack_into("!HH", pkt, l4, _new_port(sp, k), _new_port(dp, k))
+        ports_new = bytes(pkt[l4:l4 + 4])
+        co = l4 + (16 if proto == 6 else 6)
+        if co + 2 <= len(pkt):
+            c = struct.unpack_from("!H", pkt, co)[0]
+            if proto == 17 and c == 0 and not v6:
+                return                                  # IPv4 UDP without checksum
+            c = _csum_adjust(c, addr_old + ports_old, addr_new + ports_new)
+            if proto == 17 and c == 0:
+                c = 0xFFFF
+            struct.pack_into("!H", pkt, co, c)
+    elif proto == 58 and v6 and l4 + 4 <= len(pkt):
+        c = struct.unpack_from("!H", pkt, l4 + 2)[0]
+        if pkt[l4] in (135, 136) and l4 + 24 <= len(pkt) and pkt[l4 + 8] == 0xFD and pkt[l4 + 9] == 0x99:
+            t_old = bytes(pkt[l4 + 8:l4 + 24])           # neighbour discovery target address
+            struct.pack_into("!H", pkt, l4 + 12, k)
+            addr_old, addr_new = addr_old + t_old, addr_new + bytes(pkt[l4 + 8:l4 + 24])
+        struct.pack_into("!H", pkt, l4 + 2, _csum_adjust(c, addr_old, addr_new))
 
 
 def _rewrite_pkt(pkt, k):
     eth = 14
+    if len(pkt) < eth:
+        return
     etype = struct.unpack_from("!H", pkt, 12)[0]
     if etype == 0x0800 and len(pkt) >= eth + 20:
         ihl = (pkt[eth] & 0x0F) * 4
+        old = bytes(pkt[eth + 12:eth + 20])
         for a in (eth + 12, eth + 16):
             if pkt[a] == 10:
                 pkt[a + 1] = 100 + (k % 150)
                 pkt[a + 2] = (k // 150) % 256
-        pkt[eth + 10:eth + 12] = b"\0\0"
-        pkt[eth + 10:eth + 12] = struct.pack("!H", _csum(bytes(pkt[eth:eth + ihl])))
+        new = bytes(pkt[eth + 12:eth + 20])
+        c = struct.unpack_from("!H", pkt, eth + 10)[0]
+        struct.pack_into("!H", pkt, eth + 10, _csum_adjust(c, old, new))
         frag = struct.unpack_from("!H", pkt, eth + 6)[0]
-        proto = pkt[eth + 9]
-        if frag & 0x1FFF == 0 and not frag & 0x2000:
-            l4 = eth + ihl
-            tot = struct.unpack_from("!H", pkt, eth + 2)[0]
-            l4len = tot - ihl
-            _shift_ports(pkt, l4, proto, k)
-            pseudo = bytes(pkt[eth + 12:eth + 20]) + struct.pack("!BBH", 0, proto, l4len)
-            _l4_fix(pkt, l4, l4len, pseudo, proto)
+        if frag & 0x1FFF == 0:                          # first (or only) fragment
+            _fix_l4(pkt, eth + ihl, pkt[eth + 9], k, old, new, False)
     elif etype == 0x86DD and len(pkt) >= eth + 40:
+        old = bytes(pkt[eth + 8:eth + 40])
         for a in (eth + 8, eth + 24):
             if pkt[a] == 0xFD and pkt[a + 1] == 0x99:
                 struct.pack_into("!H", pkt, a + 4, k)
-        proto = pkt[eth + 6]
-        l4len = struct.unpack_from("!H", pkt, eth + 4)[0]
-        l4 = eth + 40
-        if proto in (6, 17):
-            _shift_ports(pkt, l4, proto, k)
-            pseudo = bytes(pkt[eth + 8:eth + 40]) + struct.pack("!IxxxB", l4len, proto)
-            _l4_fix(pkt, l4, l4len, pseudo, proto)
-        elif proto == 58 and l4 + 4 <= len(pkt) and l4 + l4len <= len(pkt):
-            pkt[l4 + 2:l4 + 4] = b"\0\0"
-            pseudo = bytes(pkt[eth + 8:eth + 40]) + struct.pack("!IxxxB", l4len, 58)
-            pkt[l4 + 2:l4 + 4] = struct.pack("!H", _csum(pseudo + bytes(pkt[l4:l4 + l4len])))
+        new = bytes(pkt[eth + 8:eth + 40])
+        proto, l4 = pkt[eth + 6], eth + 40
+        if proto == 44 and l4 + 8 <= len(pkt):          # fragment header
+            fo = struct.unpack_from("!H", pkt, l4 + 2)[0]
+            proto, l4 = pkt[l4], l4 + 8
+            if fo & 0xFFF8:
+                return                                  # not the first fragment
+        _fix_l4(pkt, l4, proto, k, old, new, True)
     elif etype == 0x0806 and len(pkt) >= eth + 28:
         for a in (eth + 14, eth + 24):
             if pkt[a] == 10:
@@ -587,6 +654,7 @@ COMMANDS = {
     "bench-http-clients": bench_http_clients,
     "bench-short-server": bench_short_server,
     "bench-short-clients": bench_short_clients,
+    "bench-dns": bench_dns,
     "bench-bulk-server": bench_bulk_server,
     "bench-bulk-client": bench_bulk_client,
     "rewrite-pcap": rewrite_pcap,

@@ -239,6 +239,10 @@ export class PcapngParser implements CaptureParser {
       }
       type = BT_SHB;
     }
+    if (this.sections === 0 && type !== BT_SHB) {
+      this.fail(new CaptureError('not_capture', `${this.name} is not a pcapng file (it does not start with a section header block)`, undefined, 0));
+      return -1;
+    }
     const raw = dv.getUint32(off + 4, le);
     const rlen = roundUp4(raw);
     this.bType = type;

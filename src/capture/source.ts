@@ -67,6 +67,8 @@ export class CaptureStream {
   /** Returns false once reading should stop (error, or the handler asked to stop). */
   push(chunk: Uint8Array): boolean {
     if (this.finished) return false;
+    // Frames are plain Uint8Array views (one hidden class for consumers, cheaper subarray than Buffer's).
+    if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.parser) return this.parser.push(chunk);
     if (chunk.length === 0) return true;
     let bytes = chunk;
@@ -232,7 +234,10 @@ function pumpSync(o: OpenedFd, cs: CaptureStream, name: string, chunkSize: numbe
   let left = o.size;
   let chunk = first;
   while (chunk !== null) {
-    if (left >= 0) left = Math.max(0, left - chunk.length);
+    if (left >= 0) {
+      left -= chunk.length;
+      if (left < 0) left = -1; // the file is growing: stop trusting its size
+    }
     if (!cs.push(chunk)) return; // exceptions from the frame handler propagate
     try {
       chunk = readChunk(o.fd, chunkSize, left);
@@ -284,7 +289,12 @@ export async function readCapture(path: string, onFrame: FrameHandler, opts?: Re
   const chunkSize = chunkSizeOf(opts);
   const o = openInput(path, name);
   if (o instanceof CaptureError) return ioResult(o);
-  if (o === 'stream') return readStream(process.stdin, [], name, onFrame, chunkSize, false);
+  if (o === 'stream') {
+    if (process.stdin.isTTY) {
+      return ioResult(new CaptureError('io', 'standard input is a terminal: pipe a capture into it (e.g. tcpdump -w - | …)'));
+    }
+    return readStream(process.stdin, [], name, onFrame, chunkSize, false);
+  }
   let first: Buffer | null;
   try {
     first = readChunk(o.fd, chunkSize, o.size);
@@ -391,10 +401,10 @@ function readStream(
             const truncated = e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message);
             const n = cs.framesRead;
             if (truncated) {
-              cs.end(); // a record cut short is the more precise report
               cs.setError(
                 new CaptureError('truncated', `${name}: the gzip-compressed data is cut short (after frame ${n})`, n + 1),
               );
+              cs.end(); // a record cut short inside the data is the more precise report, and wins
             } else {
               cs.setError(
                 new CaptureError('corrupt', `${name}: the gzip-compressed data is damaged after frame ${n} (${e.message})`, n + 1),

@@ -51,6 +51,7 @@ export function registerBuiltins(r: Registry = new Registry()): Registry {
   // ports and heuristics
   r.add('udp.port', 53, dnsDecoder);
   r.add('udp.port', 5353, dnsDecoder);
+  r.add('udp.port', 5355, dnsDecoder);
   r.add('tcp.port', 53, dnsTcpDecoder);
   r.add('udp.port', 67, dhcpDecoder);
   r.add('udp.port', 68, dhcpDecoder);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { readCapture, readCaptureSync, CaptureStream, type ReadOptions } from '../../src/capture/index.js';
 import type { Frame, ReadResult } from '../../src/capture/types.js';
 
@@ -80,6 +81,10 @@ export function tmpDir(): string {
   if (!tmpRoot) tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pcapscope-capture-'));
   return tmpRoot;
 }
+afterAll(() => {
+  if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
+  tmpRoot = null;
+});
 export function tmpFile(name: string, bytes: Uint8Array): string {
   const p = path.join(tmpDir(), name);
   fs.writeFileSync(p, bytes);

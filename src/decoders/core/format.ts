@@ -141,18 +141,19 @@ export function valueForFields(def: FieldDef, v: FieldValue, node?: FieldNode): 
   }
 }
 
-/** Wireshark's `format_text`: C escapes for \r \n \t ..., `\xNN` for other controls. Backslash
- * itself stays as it is, as tshark prints it. */
+/** Wireshark's `format_text`: C escapes for \a \b \t \n \v \f \r, octal `\ooo` for other
+ * control bytes, so wire text can neither break a line nor drive a terminal. */
 export function escapeControls(s: string): string {
   // eslint-disable-next-line no-control-regex
   if (!/[\x00-\x1f\x7f-\x9f]/.test(s)) return s;
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => {
     const code = c.charCodeAt(0);
-    const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-    return named[code] ?? '\\x' + hexPad(code, 2);
+    return C_ESCAPES[code] ?? '\\' + code.toString(8).padStart(3, '0');
   });
 }
+
+const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
 
 /** %g-like output as Wireshark prints doubles. */
 export function formatDouble(v: number): string {
@@ -193,23 +194,9 @@ export function nodeLine(n: FieldNode): string {
   return n.generated ? `[${line}]` : line;
 }
 
-/** Makes wire bytes safe for a terminal: C0/C1 controls, DEL and backslash escaped. */
+/** Makes wire text safe for a terminal: the same escaping tshark applies (`format_text`). */
 export function escapeForTerminal(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
-    switch (c) {
-      case '\\':
-        return '\\\\';
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      default:
-        return '\\x' + hexPad(c.charCodeAt(0), 2);
-    }
-  });
+  return escapeControls(s);
 }
 
 /** Bytes to a string, one char per byte (latin1), for protocol text such as HTTP headers. */

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// npm run bench: pcapscope against tshark on the same ~1 GB capture, in the same run, reporting
+// packets/s, MB/s, peak RSS and the speed ratio. Figures are ratios because the machine is shared.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const capture = args.find((a) => !a.startsWith('--')) ?? process.env.PCAPSCOPE_BENCH_CAPTURE ?? '/tmp/pcapscope-bench/bench-1g.pcap';
+const only = (args.find((a) => a.startsWith('--only=')) ?? '').slice(7).split(',').filter(Boolean);
+const lists = JSON.parse(readFileSync(path.join(root, 'test/oracle/fields.json'), 'utf8'));
+
+if (!existsSync(capture)) {
+  console.log(`making the benchmark capture at ${capture} (once; samples/make-bench-capture.sh)`);
+  execFileSync('bash', [path.join(root, 'samples/make-bench-capture.sh'), capture], { stdio: 'inherit' });
+}
+const bytes = statSync(capture).size;
+const env = { ...process.env, WIRESHARK_CONFIG_DIR: mkdtempSync(path.join(tmpdir(), 'ws-')), TZ: 'UTC' };
+const bin = path.join(root, 'bin/pcapscope.js');
+
+/** Runs a command with stdout to /dev/null; returns wall seconds and peak RSS (VmHWM, polled). */
+function measure(cmd, argv) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let peak = 0;
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+      } catch {}
+    }, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      resolve({ secs, peak, code, stderr });
+    });
+  });
+}
+
+const frames = Number(
+  execFileSync('capinfos', ['-M', '-c', '-r', capture], { encoding: 'utf8' }).match(/(\d+)\s*$/m)?.[1] ?? 0,
+);
+const fieldArgs = (list) => list.flatMap((f) => ['-e', f]);
+const FILTER = 'tcp.analysis.retransmission || tcp.analysis.duplicate_ack';
+const cases = [
+  { name: 'decoder fields', ours: ['packets', '-T', 'fields', ...fieldArgs(lists.decoders), capture], theirs: ['-n', '-r', capture, '-T', 'fields', ...fieldArgs(lists.decoders)], target: 5 },
+  { name: 'tcp analysis fields', ours: ['packets', '-T', 'fields', ...fieldArgs(lists.tcp), capture], theirs: ['-n', '-r', capture, '-T', 'fields', ...fieldArgs(lists.tcp)], target: 5 },
+  { name: 'flows vs conv,tcp', ours: ['flows', capture], theirs: ['-n', '-r', capture, '-q', '-z', 'conv,tcp'], target: 5 },
+  { name: 'display filter', ours: ['packets', '-Y', FILTER, capture], theirs: ['-n', '-r', capture, '-Y', FILTER], target: 3 },
+].filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
+
+const mb = bytes / 1e6;
+console.log(`capture: ${capture}  ${mb.toFixed(0)} MB, ${frames} frames`);
+console.log(`tshark: ${execFileSync('tshark', ['--version'], { encoding: 'utf8' }).split('\n')[0]}`);
+console.log('');
+const row = (label, r) =>
+  `  ${label.padEnd(10)} ${r.secs.toFixed(2).padStart(7)} s  ${(frames / r.secs / 1000).toFixed(0).padStart(6)} k pkt/s  ${(mb / r.secs).toFixed(0).padStart(5)} MB/s  peak RSS ${(r.peak / 2 ** 20).toFixed(0).padStart(5)} MiB${r.code ? `  exit ${r.code}` : ''}`;
+for (const c of cases) {
+  const ours = await measure(process.execPath, [bin, ...c.ours]);
+  const theirs = await measure('tshark', c.theirs);
+  console.log(`${c.name}`);
+  console.log(row('pcapscope', ours));
+  console.log(row('tshark', theirs));
+  const ratio = theirs.secs / ours.secs;
+  console.log(`  ratio: ${ratio.toFixed(2)}x tshark (target ${c.target}x) ${ratio >= c.target ? 'OK' : 'BELOW TARGET'}`);
+  if (ours.code) console.log(`  pcapscope stderr: ${ours.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+  console.log('');
+}

@@ -1,0 +1,546 @@
+/**
+ * The conversation table behind `pcapscope flows`: one row per `tcp.stream` and per `udp.stream`,
+ * counted exactly as tshark's `-z conv,tcp` / `-z conv,udp` taps count (frames and frame.len
+ * each way, A = source of the conversation's first counted packet, relative start and stop as
+ * nanosecond times relative to the capture's first frame), plus, for TCP, the connection-level
+ * analyses of `tcp/connection.ts` fed through `segmentEvent()`, the glue from a decoded TcpLayer.
+ *
+ * Memory. Rows are kept column-wise in typed arrays (about 150 bytes per conversation, plus its
+ * address strings, interned), because `-z conv` needs every row until the end to sort them. The
+ * per-connection trackers are the expensive part (a few kB each) and are dropped as soon as they
+ * are no longer needed: a connection that closed (RST, or both FINs and the last ACK) is
+ * summarised `closeLinger` seconds of capture time after its last packet (default 5 s, Zeek's
+ * tcp_close_delay); open connections are summarised when idle longer than `idleTimeout` (default:
+ * never, so a long-idle connection is not cut in two) or, least recently active first, when more
+ * than `maxLive` are open (default 50 000). A million-flow SYN scan thus runs with at most
+ * 50 000 trackers (~150 MB) plus ~150 bytes per finished flow. Packets of a stream whose tracker
+ * was already summarised still count in the row; the summary reports them as `lateFrames`.
+ */
+import type { Frame } from '../capture/types.js';
+import { ipv4ToString, ipv6ToString } from '../decoders/core/format.js';
+import type { Layer, Packet } from '../decoders/core/packet.js';
+import type { TcpLayer } from '../decoders/tcp.js';
+import type { UdpLayer } from '../decoders/udp.js';
+import { ConnectionTracker, type ConnState, type ConnectionSummary, type SegmentEvent } from './tcp/connection.js';
+
+export type Proto = 'tcp' | 'udp';
+
+/** A relative time as tshark keeps it (seconds and nanoseconds, normalised like nstime_delta). */
+export interface NsRel {
+  sec: number;
+  nsec: number;
+}
+
+/** The short per-connection facts the text report shows (kept for every finished flow). */
+export interface FlowBrief {
+  connState: ConnState;
+  history: string;
+  handshake: ConnectionSummary['handshake']['status'];
+  ended: ConnectionSummary['teardown']['kind'];
+  style: ConnectionSummary['teardown']['style'];
+  /** The first closer (FIN), or the RST sender for `rst`; null when none. */
+  endedBy: 0 | 1 | null;
+  irtt: number | null;
+  retransmissions: number;
+  fastRetransmissions: number;
+  spuriousRetransmissions: number;
+  dupAcks: number;
+  zeroWindows: number;
+  payloadAtoB: number;
+  payloadBtoA: number;
+  missedBytes: number;
+  lateFrames: number;
+}
+
+export interface FlowRow {
+  proto: Proto;
+  stream: number;
+  addrA: string;
+  portA: number;
+  addrB: string;
+  portB: number;
+  ipv6: boolean;
+  framesAtoB: number;
+  bytesAtoB: number;
+  framesBtoA: number;
+  bytesBtoA: number;
+  firstFrame: number;
+  lastFrame: number;
+  start: NsRel;
+  stop: NsRel;
+  /** tshark's `nstime_to_sec(start)` and `nstime_to_sec(stop) - nstime_to_sec(start)`. */
+  relStart: number;
+  duration: number;
+  /** TCP with connection tracking: the short facts; UDP: null. */
+  brief: FlowBrief | null;
+  /** UDP: Zeek's conn_state (SF: both sides sent, S0: only A); TCP: the brief's. */
+  state: string | null;
+}
+
+export interface ConversationOptions {
+  /** Run the per-connection analyses for TCP (default true; `-z conv` alone does not need them). */
+  connections?: boolean;
+  /** Count UDP and TCP (default both). */
+  protos?: readonly Proto[];
+  closeLinger?: number;
+  idleTimeout?: number;
+  maxLive?: number;
+  /** Called once per TCP connection when it is summarised (eviction or `finish()`). */
+  onSummary?: (row: FlowRow, summary: ConnectionSummary) => void;
+}
+
+const CONN_STATES: readonly ConnState[] = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
+const HANDSHAKES: readonly FlowBrief['handshake'][] = ['complete', 'partial', 'missing', 'simultaneous'];
+const ENDINGS: readonly FlowBrief['ended'][] = ['fin', 'rst', 'fin+rst', 'half-closed', 'open'];
+const STYLES: readonly FlowBrief['style'][] = [null, 'four-way', 'combined', 'simultaneous'];
+
+type Num = Float64Array;
+type I32 = Int32Array;
+
+/** Column-wise rows. */
+class Rows {
+  n = 0;
+  private cap = 0;
+  proto = new Uint8Array(0);
+  stream: I32 = new Int32Array(0);
+  addrA: I32 = new Int32Array(0);
+  addrB: I32 = new Int32Array(0);
+  portA = new Uint16Array(0);
+  portB = new Uint16Array(0);
+  framesAB: Num = new Float64Array(0);
+  framesBA: Num = new Float64Array(0);
+  bytesAB: Num = new Float64Array(0);
+  bytesBA: Num = new Float64Array(0);
+  firstFrame: Num = new Float64Array(0);
+  lastFrame: Num = new Float64Array(0);
+  startSec: Num = new Float64Array(0);
+  startNsec: I32 = new Int32Array(0);
+  stopSec: Num = new Float64Array(0);
+  stopNsec: I32 = new Int32Array(0);
+  // brief (TCP)
+  hasBrief = new Uint8Array(0);
+  connState = new Uint8Array(0);
+  history: I32 = new Int32Array(0);
+  handshake = new Uint8Array(0);
+  ended = new Uint8Array(0);
+  style = new Uint8Array(0);
+  endedBy = new Int8Array(0);
+  irtt: Num = new Float64Array(0);
+  retrans: Num = new Float64Array(0);
+  fast: Num = new Float64Array(0);
+  spurious: Num = new Float64Array(0);
+  dupAcks: Num = new Float64Array(0);
+  zeroWin: Num = new Float64Array(0);
+  payloadAB: Num = new Float64Array(0);
+  payloadBA: Num = new Float64Array(0);
+  missed: Num = new Float64Array(0);
+  late: Num = new Float64Array(0);
+
+  add(): number {
+    if (this.n === this.cap) this.grow();
+    return this.n++;
+  }
+
+  private grow(): void {
+    const cap = Math.max(64, this.cap * 2);
+    for (const k of Object.keys(this) as (keyof this)[]) {
+      const v = this[k];
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        const C = (v as unknown as { constructor: new (n: number) => Float64Array }).constructor;
+        const nv = new C(cap);
+        nv.set(v as unknown as Float64Array);
+        (this as Record<keyof this, unknown>)[k] = nv;
+      }
+    }
+    this.cap = cap;
+  }
+}
+
+interface Live {
+  tracker: ConnectionTracker;
+  row: number;
+  last: number;
+}
+
+/** Where the TCP/UDP layers' network addresses are: the IP layer just before them. */
+function ipBefore(layers: readonly Layer[], i: number): Layer | undefined {
+  for (let j = i - 1; j >= 0; j--) {
+    const l = layers[j]!;
+    if (l.proto === 'ip' || l.proto === 'ipv6') return l;
+  }
+  return undefined;
+}
+
+interface IpAddrs {
+  src?: number | Uint8Array;
+  dst?: number | Uint8Array;
+  reassembled?: boolean;
+}
+
+function addrText(a: number | Uint8Array | undefined): string {
+  if (a === undefined) return '';
+  return typeof a === 'number' ? ipv4ToString(a >>> 0) : ipv6ToString(a);
+}
+
+/** Relative time of a frame as tshark's `nstime_delta(abs, first)`. */
+export function relTime(f: Frame, first: Frame): NsRel {
+  const bs = f.hasTime ? f.tsSec : 0;
+  const bn = f.hasTime ? f.tsNsec : 0;
+  const cs = first.hasTime ? first.tsSec : 0;
+  const cn = first.hasTime ? first.tsNsec : 0;
+  let sec = bs - cs;
+  let nsec = bn - cn;
+  if (bs === cs) {
+    sec = 0;
+  } else if (bs < cs) {
+    if (nsec > 0) {
+      nsec -= 1e9;
+      sec++;
+    }
+  } else if (nsec < 0) {
+    nsec += 1e9;
+    sec--;
+  }
+  return { sec, nsec };
+}
+
+/** `nstime_to_sec`. */
+export function nsToSec(t: NsRel): number {
+  return t.sec + t.nsec / 1e9;
+}
+
+function nsCmp(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
+  return aSec !== bSec ? aSec - bSec : aNsec - bNsec;
+}
+
+/** The SegmentEvent of a decoded TCP layer (null when the segment length is unknown or the layer
+ * carries no analysis). `time` is seconds since the capture start, `dir` 0 for the conversation's
+ * side A. Payload bytes come from the frame; a TCP segment inside a reassembled IP datagram has
+ * them in the reassembly buffer, which the layer does not reference, so they count as not
+ * captured there. */
+export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: number, ip?: Layer): SegmentEvent | null {
+  const a = tcp.analysis;
+  if (!a || tcp.seglen < 0) return null;
+  const data = packet.frame.data;
+  const reassembled = !!(ip as IpAddrs | undefined)?.reassembled;
+  let payload: Uint8Array;
+  if (reassembled) payload = new Uint8Array(0);
+  else {
+    const from = Math.min(tcp.payloadOffset, data.length);
+    const to = Math.min(from + Math.max(0, Math.min(tcp.payloadCaptured, tcp.seglen)), data.length);
+    payload = data.subarray(from, to);
+  }
+  const options =
+    tcp.mss !== undefined || tcp.wscale !== undefined || tcp.sackPerm || tcp.tsval !== undefined || tcp.sack
+      ? {
+          ...(tcp.mss !== undefined ? { mss: tcp.mss } : {}),
+          ...(tcp.wscale !== undefined ? { wscale: tcp.wscale } : {}),
+          ...(tcp.sackPerm ? { sackPerm: true } : {}),
+          ...(tcp.tsval !== undefined ? { ts: true } : {}),
+          ...(tcp.sack ? { sack: tcp.sack } : {}),
+        }
+      : undefined;
+  return {
+    frame: packet.frame.number,
+    time,
+    dir,
+    seq: tcp.seq >>> 0,
+    ack: tcp.ack >>> 0,
+    flags: tcp.flags & 0xff,
+    window: a.scaleFactor === -1 ? -1 : a.window,
+    rawWindow: tcp.window,
+    len: tcp.seglen,
+    payload,
+    frameLen: packet.frame.origLen,
+    options,
+    analysis: a.flags,
+  };
+}
+
+/** The conversation table. Feed every frame in order with `add()`, then call `finish()`. */
+export class ConversationTable {
+  private readonly rows = new Rows();
+  private readonly addrs: string[] = [];
+  private readonly addrIds = new Map<string, number>();
+  private readonly histories: string[] = [];
+  private readonly historyIds = new Map<string, number>();
+  /** stream → row + 1 (0: none), per protocol. */
+  private tcpIndex = new Int32Array(1024);
+  private udpIndex = new Int32Array(1024);
+  private first: Frame | null = null;
+  private readonly open = new Map<number, Live>();
+  private readonly closed = new Map<number, Live>();
+  private readonly track: boolean;
+  private readonly wantTcp: boolean;
+  private readonly wantUdp: boolean;
+  private readonly linger: number;
+  private readonly idle: number;
+  private readonly maxLive: number;
+  private readonly onSummary: ConversationOptions['onSummary'];
+  private finished = false;
+  /** Trackers summarised before the end, by reason. */
+  readonly evictions = { closed: 0, idle: 0, pressure: 0 };
+
+  constructor(opts: ConversationOptions = {}) {
+    this.track = opts.connections ?? true;
+    const protos = opts.protos ?? ['tcp', 'udp'];
+    this.wantTcp = protos.includes('tcp');
+    this.wantUdp = protos.includes('udp');
+    this.linger = opts.closeLinger ?? 5;
+    this.idle = opts.idleTimeout ?? Infinity;
+    this.maxLive = opts.maxLive ?? 50000;
+    this.onSummary = opts.onSummary;
+  }
+
+  /** Number of rows so far. */
+  get size(): number {
+    return this.rows.n;
+  }
+
+  /** Open trackers right now. */
+  get live(): number {
+    return this.open.size + this.closed.size;
+  }
+
+  /** Takes one decoded frame. `counted` false: the frame only sets the time reference (a frame a
+   * filter rejected still is the capture's first frame for relative times, as in tshark). */
+  add(packet: Packet, counted = true): void {
+    const frame = packet.frame;
+    this.first ??= frame;
+    if (!counted) return;
+    const layers = packet.layers;
+    let rel: NsRel | null = null;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      if (l.errorDepth !== 0) continue;
+      if (l.proto === 'tcp' && this.wantTcp) {
+        const t = l as TcpLayer;
+        // tshark queues the tap after the header and options: a header it could not read (cut by
+        // the snaplen, malformed) is not counted, although it has a stream number
+        if (!t.analysis || t.analysis.stream < 0 || t.fail !== 0 || t.hdrLen < 20) continue;
+        rel ??= relTime(frame, this.first);
+        const ip = ipBefore(layers, i);
+        const row = this.count('tcp', t.analysis.stream, ip, t.srcPort, t.dstPort, frame, rel);
+        if (this.track) this.trackTcp(packet, t, row.row, row.dir, rel, ip);
+      } else if (l.proto === 'udp' && this.wantUdp) {
+        const u = l as UdpLayer;
+        if (u.stream < 0) continue;
+        rel ??= relTime(frame, this.first);
+        this.count('udp', u.stream, ipBefore(layers, i), u.srcPort, u.dstPort, frame, rel);
+      }
+    }
+    if (rel && this.track) this.sweep(nsToSec(rel));
+  }
+
+  /** Counts a packet in its row (creating the row); returns the row and the packet's direction. */
+  private count(proto: Proto, stream: number, ip: Layer | undefined, sport: number, dport: number, frame: Frame, rel: NsRel): { row: number; dir: 0 | 1 } {
+    const R = this.rows;
+    let index = proto === 'tcp' ? this.tcpIndex : this.udpIndex;
+    if (stream >= index.length) {
+      const n = new Int32Array(Math.max(stream + 1, index.length * 2));
+      n.set(index);
+      index = n;
+      if (proto === 'tcp') this.tcpIndex = n;
+      else this.udpIndex = n;
+    }
+    let r = index[stream]! - 1;
+    let dir: 0 | 1 = 0;
+    if (r < 0) {
+      r = R.add();
+      index[stream] = r + 1;
+      const a = ip as IpAddrs | undefined;
+      R.proto[r] = proto === 'tcp' ? 0 : 1;
+      R.stream[r] = stream;
+      R.addrA[r] = this.intern(addrText(a?.src));
+      R.addrB[r] = this.intern(addrText(a?.dst));
+      R.portA[r] = sport;
+      R.portB[r] = dport;
+      R.firstFrame[r] = frame.number;
+      R.startSec[r] = rel.sec;
+      R.startNsec[r] = rel.nsec;
+      R.stopSec[r] = rel.sec;
+      R.stopNsec[r] = rel.nsec;
+      R.history[r] = -1;
+    } else if (sport !== dport) {
+      dir = sport === R.portA[r] ? 0 : 1;
+    } else {
+      // same port on both sides: the addresses decide
+      const src = addrText((ip as IpAddrs | undefined)?.src);
+      dir = this.addrIds.get(src) === R.addrA[r] ? 0 : 1;
+    }
+    if (dir === 0) {
+      R.framesAB[r]!++;
+      R.bytesAB[r] += frame.origLen;
+    } else {
+      R.framesBA[r]!++;
+      R.bytesBA[r] += frame.origLen;
+    }
+    R.lastFrame[r] = frame.number;
+    if (nsCmp(rel.sec, rel.nsec, R.startSec[r]!, R.startNsec[r]!) < 0) {
+      R.startSec[r] = rel.sec;
+      R.startNsec[r] = rel.nsec;
+    }
+    if (nsCmp(rel.sec, rel.nsec, R.stopSec[r]!, R.stopNsec[r]!) > 0) {
+      R.stopSec[r] = rel.sec;
+      R.stopNsec[r] = rel.nsec;
+    }
+    return { row: r, dir };
+  }
+
+  private intern(s: string): number {
+    let id = this.addrIds.get(s);
+    if (id === undefined) {
+      id = this.addrs.length;
+      this.addrs.push(s);
+      this.addrIds.set(s, id);
+    }
+    return id;
+  }
+
+  private trackTcp(packet: Packet, t: TcpLayer, row: number, dir: 0 | 1, rel: NsRel, ip: Layer | undefined): void {
+    const stream = t.analysis!.stream;
+    const now = nsToSec(rel);
+    let live = this.open.get(stream) ?? this.closed.get(stream);
+    if (!live) {
+      if (this.rows.hasBrief[row]) {
+        // summarised already: the row counts it, the summary notes it
+        this.rows.late[row]!++;
+        return;
+      }
+      live = { tracker: new ConnectionTracker({ ports: [t.srcPort, t.dstPort] }), row, last: now };
+    }
+    const ev = segmentEvent(packet, t, dir, now, ip);
+    if (ev) live.tracker.push(ev);
+    live.last = now;
+    // keep each map in order of last activity (Map iteration follows insertion)
+    const wasClosed = this.closed.delete(stream);
+    if (!wasClosed) this.open.delete(stream);
+    if (live.tracker.closed) this.closed.set(stream, live);
+    else this.open.set(stream, live);
+  }
+
+  /** Summarises trackers that are done, oldest activity first. */
+  private sweep(now: number): void {
+    for (const [stream, live] of this.closed) {
+      if (now - live.last < this.linger) break;
+      this.closed.delete(stream);
+      this.evictions.closed++;
+      this.summarise(stream, live);
+    }
+    for (const [stream, live] of this.open) {
+      const idle = now - live.last >= this.idle;
+      if (!idle && this.open.size + this.closed.size <= this.maxLive) break;
+      this.open.delete(stream);
+      if (idle) this.evictions.idle++;
+      else this.evictions.pressure++;
+      this.summarise(stream, live);
+    }
+  }
+
+  private summarise(stream: number, live: Live): void {
+    const s = live.tracker.summary();
+    const R = this.rows;
+    const r = live.row;
+    R.hasBrief[r] = 1;
+    R.connState[r] = CONN_STATES.indexOf(s.connState);
+    let h = this.historyIds.get(s.history);
+    if (h === undefined) {
+      h = this.histories.length;
+      this.histories.push(s.history);
+      this.historyIds.set(s.history, h);
+    }
+    R.history[r] = h;
+    R.handshake[r] = HANDSHAKES.indexOf(s.handshake.status);
+    R.ended[r] = ENDINGS.indexOf(s.teardown.kind);
+    R.style[r] = STYLES.indexOf(s.teardown.style);
+    const by = s.teardown.kind === 'rst' ? s.teardown.rst!.dir : s.teardown.activeCloser;
+    R.endedBy[r] = by === null ? -1 : by;
+    R.irtt[r] = s.handshake.irtt ?? Number.NaN;
+    const [d0, d1] = s.dirs;
+    R.retrans[r] = d0.retransmissions + d1.retransmissions;
+    R.fast[r] = d0.fastRetransmissions + d1.fastRetransmissions;
+    R.spurious[r] = d0.spuriousRetransmissions + d1.spuriousRetransmissions;
+    R.dupAcks[r] = d0.dupAcks + d1.dupAcks;
+    R.zeroWin[r] = d0.zeroWindows + d1.zeroWindows;
+    R.payloadAB[r] = d0.payloadBytes;
+    R.payloadBA[r] = d1.payloadBytes;
+    R.missed[r] = s.missedBytes;
+    this.onSummary?.(this.row(r), s);
+  }
+
+  /** End of capture: summarises every tracker still open, in stream order. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const all = [...this.open, ...this.closed].sort((x, y) => x[0] - y[0]);
+    this.open.clear();
+    this.closed.clear();
+    for (const [stream, live] of all) this.summarise(stream, live);
+  }
+
+  /** One row as an object. */
+  row(r: number): FlowRow {
+    const R = this.rows;
+    const start = { sec: R.startSec[r]!, nsec: R.startNsec[r]! };
+    const stop = { sec: R.stopSec[r]!, nsec: R.stopNsec[r]! };
+    const proto: Proto = R.proto[r] === 0 ? 'tcp' : 'udp';
+    let brief: FlowBrief | null = null;
+    if (proto === 'tcp' && R.hasBrief[r]) {
+      const by = R.endedBy[r]!;
+      const irtt = R.irtt[r]!;
+      brief = {
+        connState: CONN_STATES[R.connState[r]!]!,
+        history: this.histories[R.history[r]!] ?? '',
+        handshake: HANDSHAKES[R.handshake[r]!]!,
+        ended: ENDINGS[R.ended[r]!]!,
+        style: STYLES[R.style[r]!] ?? null,
+        endedBy: by < 0 ? null : (by as 0 | 1),
+        irtt: Number.isNaN(irtt) ? null : irtt,
+        retransmissions: R.retrans[r]!,
+        fastRetransmissions: R.fast[r]!,
+        spuriousRetransmissions: R.spurious[r]!,
+        dupAcks: R.dupAcks[r]!,
+        zeroWindows: R.zeroWin[r]!,
+        payloadAtoB: R.payloadAB[r]!,
+        payloadBtoA: R.payloadBA[r]!,
+        missedBytes: R.missed[r]!,
+        lateFrames: R.late[r]!,
+      };
+    }
+    const addrA = this.addrs[R.addrA[r]!]!;
+    return {
+      proto,
+      stream: R.stream[r]!,
+      addrA,
+      portA: R.portA[r]!,
+      addrB: this.addrs[R.addrB[r]!]!,
+      portB: R.portB[r]!,
+      ipv6: addrA.includes(':'),
+      framesAtoB: R.framesAB[r]!,
+      bytesAtoB: R.bytesAB[r]!,
+      framesBtoA: R.framesBA[r]!,
+      bytesBtoA: R.bytesBA[r]!,
+      firstFrame: R.firstFrame[r]!,
+      lastFrame: R.lastFrame[r]!,
+      start,
+      stop,
+      relStart: nsToSec(start),
+      duration: nsToSec(stop) - nsToSec(start),
+      brief,
+      state: proto === 'udp' ? (R.framesBA[r]! > 0 ? 'SF' : 'S0') : brief ? brief.connState : null,
+    };
+  }
+
+  /** Rows of one protocol in first-seen order (tshark's conversation array order). */
+  rowsOf(proto: Proto): FlowRow[] {
+    const out: FlowRow[] = [];
+    const code = proto === 'tcp' ? 0 : 1;
+    for (let r = 0; r < this.rows.n; r++) if (this.rows.proto[r] === code) out.push(this.row(r));
+    return out;
+  }
+
+  /** Rows of one protocol sorted by stream index. */
+  rowsByStream(proto: Proto): FlowRow[] {
+    return this.rowsOf(proto).sort((a, b) => a.stream - b.stream);
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Per-conversation TCP analysis state (Wireshark's `tcp_analysis` / `tcp_flow_t`), shared by the
+ * per-packet analysis (analyze.ts), the analyzer (index.ts) and the modules built on top of it
+ * (reassembly, connection state, flow summaries).
+ *
+ * Numbers:
+ * - sequence and acknowledgment numbers are raw unsigned 32-bit values (0..2^32-1) compared
+ *   with the modular `*_SEQ` helpers below; 0 in `nextSeq`, `maxSeqToBeAcked` and `lastAck`
+ *   means "unset", exactly as in Wireshark (see TCP-ANALYSIS.md §7.2);
+ * - times are nanoseconds since the conversation's `baseSec` (the second of its first packet),
+ *   in doubles: exact for conversations spanning up to ~104 days, whatever the absolute dates in
+ *   the capture. `conv.zero` is the absolute epoch 0 in that base, used where Wireshark keeps an
+ *   unset `nstime` (differences against it are huge, as in Wireshark).
+ */
+
+/** Wireshark's TCP_MAX_UNACKED_SEGMENTS. */
+export const MAX_UNACKED_SEGMENTS = 10000;
+
+export const gtSeq = (x: number, y: number): boolean => ((y - x) | 0) < 0;
+export const ltSeq = (x: number, y: number): boolean => ((x - y) | 0) < 0;
+export const geSeq = (x: number, y: number): boolean => ((y - x) | 0) <= 0;
+export const leSeq = (x: number, y: number): boolean => ((x - y) | 0) <= 0;
+
+/**
+ * The unacknowledged segments of one direction (Wireshark's `tcp_unacked_t` list), oldest first
+ * in typed arrays. Bounded by MAX_UNACKED_SEGMENTS; ACK processing walks newest to oldest like
+ * Wireshark's list and compacts in place.
+ */
+export class SegmentList {
+  frame: Float64Array;
+  seq: Float64Array;
+  next: Float64Array;
+  ts: Float64Array;
+  /** Live entries are [head, tail). */
+  head = 0;
+  tail = 0;
+
+  constructor(capacity = 4) {
+    this.frame = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.next = new Float64Array(capacity);
+    this.ts = new Float64Array(capacity);
+  }
+
+  get count(): number {
+    return this.tail - this.head;
+  }
+
+  push(frame: number, seq: number, next: number, ts: number): void {
+    if (this.tail === this.frame.length) this.makeRoom();
+    const i = this.tail++;
+    this.frame[i] = frame;
+    this.seq[i] = seq;
+    this.next[i] = next;
+    this.ts[i] = ts;
+  }
+
+  private makeRoom(): void {
+    const n = this.count;
+    if (this.head > 0 && n <= this.frame.length >> 1) {
+      this.frame.copyWithin(0, this.head, this.tail);
+      this.seq.copyWithin(0, this.head, this.tail);
+      this.next.copyWithin(0, this.head, this.tail);
+      this.ts.copyWithin(0, this.head, this.tail);
+    } else {
+      const cap = this.frame.length * 2;
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(cap);
+        b.set(a.subarray(this.head, this.tail));
+        return b;
+      };
+      this.frame = grow(this.frame);
+      this.seq = grow(this.seq);
+      this.next = grow(this.next);
+      this.ts = grow(this.ts);
+    }
+    this.head = 0;
+    this.tail = n;
+  }
+
+  /**
+   * Applies an acknowledgment number, newest to oldest: an exact match on a segment's end
+   * records it (the oldest match wins) and removes it; an ack inside a segment trims its start;
+   * segments ending after the ack stay; older ones are removed. Returns the index of the matched
+   * entry's data in `matchOut` ([frame, ts]) or false.
+   */
+  ack(ack: number, matchOut: Float64Array): boolean {
+    let matched = false;
+    let w = this.tail;
+    const { frame, seq, next, ts } = this;
+    for (let i = this.tail - 1; i >= this.head; i--) {
+      const nx = next[i]!;
+      let keep: boolean;
+      if (ack === nx) {
+        matched = true;
+        matchOut[0] = frame[i]!;
+        matchOut[1] = ts[i]!;
+        keep = false;
+      } else if (gtSeq(ack, seq[i]!) && leSeq(ack, nx)) {
+        seq[i] = ack;
+        keep = true;
+      } else if (gtSeq(nx, ack)) {
+        keep = true;
+      } else {
+        keep = false;
+      }
+      if (keep) {
+        w--;
+        if (w !== i) {
+          frame[w] = frame[i]!;
+          seq[w] = seq[i]!;
+          next[w] = nx;
+          ts[w] = ts[i]!;
+        }
+      }
+    }
+    this.head = w;
+    if (this.head === this.tail) this.head = this.tail = 0;
+    return matched;
+  }
+
+  clear(): void {
+    this.head = this.tail = 0;
+  }
+}
+
+/** One direction of a conversation (Wireshark's `tcp_flow_t` + `tcp_analyze_seq_flow_info_t`). */
+export class TcpFlow {
+  /** ISN (SYN seen) or first seq - 1; only used for relative numbers. */
+  baseSeq = 0;
+  baseSeqSet = false;
+  /** -1 unknown, -2 no scaling, 0..14 shift. */
+  winScale = -1;
+  /** Last raw 16-bit window (0xFFFFFFFF before the first packet). */
+  window = 0xffffffff;
+  isFirstAck = false;
+  validBif = true;
+  pushBytesSent = 0;
+  pushSetLast = false;
+  /** TCP_A_* flags of this flow's previous packet. */
+  lastSegmentFlags = 0;
+  /** Highest seq+len(+SYN/FIN) seen; 0 = unset. */
+  nextSeq = 0;
+  nextSeqFrame = 0;
+  nextSeqTime = 0;
+  /** Highest contiguous next sequence number; 0 = unset. */
+  maxSeqToBeAcked = 0;
+  /** Ack field and time of this flow's last packet; 0 = unset. */
+  lastAck = 0;
+  lastAckTime = 0;
+  /** Last frame of this flow whose ack field changed. */
+  lastNonDupAck = 0;
+  /** Duplicate-ACK counter; -1 marks "ACKed unseen already reported". */
+  dupAckNum = 0;
+  readonly segments = new SegmentList();
+  /** SACK blocks of this flow's latest packet, raw (left,right), at most 3. */
+  sackCount = 0;
+  readonly sack = new Float64Array(6);
+  /** This side sent the first FIN. */
+  closingInitiator = false;
+
+  constructor(zeroTime: number) {
+    this.nextSeqTime = zeroTime;
+    this.lastAckTime = zeroTime;
+  }
+}
+
+/** Conversation completeness bits (`tcp.completeness`). */
+export const COMPLETENESS = { SYN: 1, SYNACK: 2, ACK: 4, DATA: 8, FIN: 16, RST: 32 } as const;
+
+/**
+ * One TCP conversation (Wireshark's `tcp_analysis`): both directions of one 4-tuple, from its
+ * first packet (or from a SYN that reuses the ports with a new ISN) onwards.
+ *
+ * `flow1` carries the packets sent by endpoint A (`addrA:portA`), the endpoint Wireshark's
+ * `cmp_address` orders first (the greater address; on equal addresses the greater port).
+ */
+export class TcpConversation {
+  readonly flow1: TcpFlow;
+  readonly flow2: TcpFlow;
+  /** Time base: the second of the first packet; `zero` is the epoch in this base. */
+  readonly baseSec: number;
+  readonly zero: number;
+  /** Time of the first packet and of the latest one (ns since `baseSec`). */
+  tsFirst: number;
+  tsPrev: number;
+  /** Most recent SYN without ACK (ns), `mruSynSet` false when none (or stamped exactly at epoch 0). */
+  tsMruSyn = 0;
+  mruSynSet = false;
+  /** iRTT in ns; 0 = unknown. */
+  firstRtt = 0;
+  completeness = 0;
+  serverPort = 0;
+  tfoSynData = false;
+  /** Accurate ECN seen: handshake halves, or an AccECN option. */
+  accEcnSyn = false;
+  accEcnSynAck = false;
+  accEcnOption = false;
+  /** Frames seen (all packets of the conversation, quoted ICMP ones included). */
+  packets = 0;
+  firstFrame: number;
+  lastFrame: number;
+  /**
+   * Free slot for modules built on the analysis (reassembly, connection state machine, flow
+   * summaries): they keep their per-conversation state here, under their own key.
+   */
+  ext: Record<string, unknown> | undefined = undefined;
+
+  /** A frame time in this conversation's base (ns). */
+  time(sec: number, nsec: number): number {
+    return (sec - this.baseSec) * 1e9 + nsec;
+  }
+
+  constructor(
+    /** `tcp.stream`. */
+    readonly stream: number,
+    /** Table entry of the 4-tuple (see table.ts); -1 when not in a table. */
+    readonly entry: number,
+    /** Frame time of the first packet. */
+    sec: number,
+    nsec: number,
+    frame: number,
+  ) {
+    this.baseSec = sec;
+    this.zero = -sec * 1e9;
+    this.flow1 = new TcpFlow(this.zero);
+    this.flow2 = new TcpFlow(this.zero);
+    this.tsFirst = nsec;
+    this.tsPrev = nsec;
+    this.firstFrame = frame;
+    this.lastFrame = frame;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * `pcapscope flows FILE [-T text|json|jsonl] [-Y FILTER] [-z conv,tcp[,FILTER]] [-z conv,udp[,FILTER]]
+ *  [--tshark-conv]`
+ *
+ * Default: one row per TCP conversation (tcp.stream) and per UDP conversation (udp.stream) with
+ * endpoints, Zeek-style state, packets and bytes each way, duration, iRTT, retransmissions, dup
+ * ACKs, zero windows, history and how it ended.
+ *
+ * `-T json` prints `{ "file", "tcp": [flow…], "udp": [flow…] }`, rows by stream index, each flow as
+ * `flowJson()` documents (report/flows-text.ts), with the full ConnectionSummary for TCP. It keeps
+ * every summary until the end; `-T jsonl` streams one flow per line instead, TCP flows as their
+ * trackers are summarised (a closed connection 5 s of capture time after its last packet, the
+ * rest at the end, by stream), then UDP flows, so memory stays bounded on huge captures.
+ *
+ * `-Y FILTER`: only matching packets count (like tshark's `-z conv,tcp,FILTER`; times stay
+ * relative to the capture's first frame). `-z conv,tcp` / `-z conv,udp` (with an optional
+ * `,FILTER`) and `--tshark-conv` (= `-z conv,tcp`, taking -Y as its filter) print exactly what
+ * `tshark -q -z conv,…` prints; several `-z` print in reverse order, as tshark 4.0 does.
+ */
+import type { ReadResult } from '../capture/types.js';
+import { ConversationTable, type FlowRow, type Proto } from '../analysis/conversations.js';
+import type { ConnectionSummary } from '../analysis/tcp/connection.js';
+import type { FieldDef } from '../decoders/core/fields.js';
+import { decodeCapture } from '../engine/decode.js';
+import type { CompiledFilter } from '../filter/index.js';
+import { flowJson, flowsText, tsharkConvText } from '../report/flows-text.js';
+import { Output, warn } from './out.js';
+
+/** Where a command writes its lines (stdout by default; tests collect them). */
+export interface LineSink {
+  line(s: string): void;
+  flush(): void;
+}
+
+export interface FlowsOptions {
+  /** text (default), json or jsonl. */
+  format?: string;
+  /** -Y display filter. */
+  filter?: string;
+  /** -z statistics (conv,tcp / conv,udp, optionally with ,FILTER). */
+  stat?: string[];
+  /** Same as `-z conv,tcp` with -Y as its filter. */
+  tsharkConv?: boolean;
+}
+
+interface ConvStat {
+  proto: Proto;
+  filterText?: string;
+  filter?: CompiledFilter;
+  table: ConversationTable;
+}
+
+/** Compiles a display filter (loaded on demand); prints tshark-style errors and returns 1. */
+async function compile(text: string): Promise<CompiledFilter | number> {
+  const f = await import('../filter/index.js');
+  try {
+    return f.compileFilter(text);
+  } catch (e) {
+    if (e instanceof f.FilterError) {
+      process.stderr.write(f.formatFilterError(text, e) + '\n');
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** Parses `conv,tcp[,filter]`; null when it is not a conversation statistic we know. */
+export function parseConvStat(arg: string): { proto: Proto; filter?: string } | null {
+  const m = /^conv,(tcp|udp)(?:,(.*))?$/s.exec(arg);
+  if (!m) return null;
+  return { proto: m[1] as Proto, filter: m[2] !== undefined && m[2] !== '' ? m[2] : undefined };
+}
+
+/** Exit codes as tshark: 0 fine, 1 bad arguments or filter, 2 damaged capture (after printing). */
+export async function flowsCommand(file: string, o: FlowsOptions = {}, out: LineSink = new Output()): Promise<number> {
+  const format = o.format ?? 'text';
+  if (!['text', 'json', 'jsonl'].includes(format)) {
+    warn(`invalid -T format "${format}" (use text, json or jsonl)`);
+    return 1;
+  }
+  const statArgs = [...(o.stat ?? [])];
+  if (o.tsharkConv) statArgs.push(o.filter !== undefined ? `conv,tcp,${o.filter}` : 'conv,tcp');
+
+  let result: ReadResult;
+  if (statArgs.length) {
+    // tshark's -z conv: counts only, no connection analysis
+    const stats: ConvStat[] = [];
+    for (const arg of statArgs) {
+      const p = parseConvStat(arg);
+      if (!p) {
+        warn(`invalid -z argument "${arg}" (use conv,tcp or conv,udp, optionally followed by ,FILTER)`);
+        return 1;
+      }
+      let filter: CompiledFilter | undefined;
+      if (p.filter !== undefined) {
+        const c = await compile(p.filter);
+        if (typeof c === 'number') return c;
+        filter = c;
+      }
+      stats.push({ proto: p.proto, filterText: p.filter, filter, table: new ConversationTable({ connections: false, protos: [p.proto] }) });
+    }
+    const fields = stats.flatMap((s) => (s.filter ? s.filter.fields : [])) as FieldDef[];
+    result = await decodeCapture(file, { columns: false, tree: fields.length ? fields : 'none' }, (d) => {
+      for (const s of stats) s.table.add(d.packet, !s.filter || s.filter.test(d.fields, d.packet.frame.data));
+    });
+    // tshark prints nothing when it cannot read the file at all
+    const unreadable = result.error?.kind === 'not_capture' && result.framesRead === 0;
+    for (let i = unreadable ? -1 : stats.length - 1; i >= 0; i--) {
+      const s = stats[i]!;
+      s.table.finish();
+      out.line(tsharkConvText(s.proto, s.table.rowsOf(s.proto), s.filterText).replace(/\n$/, ''));
+    }
+  } else {
+    let filter: CompiledFilter | undefined;
+    if (o.filter !== undefined) {
+      const c = await compile(o.filter);
+      if (typeof c === 'number') return c;
+      filter = c;
+    }
+    const summaries = new Map<number, ConnectionSummary>();
+    const table = new ConversationTable({
+      onSummary: (row: FlowRow, s: ConnectionSummary) => {
+        if (format === 'jsonl') out.line(JSON.stringify(flowJson(row, s)));
+        else if (format === 'json') summaries.set(row.stream, s);
+      },
+    });
+    result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none' }, (d) => {
+      table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
+    });
+    table.finish();
+    const tcp = table.rowsByStream('tcp');
+    const udp = table.rowsByStream('udp');
+    if (format === 'text') out.line(flowsText(tcp, udp).replace(/\n$/, ''));
+    else if (format === 'jsonl') for (const r of udp) out.line(JSON.stringify(flowJson(r, null)));
+    else {
+      const doc = {
+        file,
+        tcp: tcp.map((r) => flowJson(r, summaries.get(r.stream) ?? null)),
+        udp: udp.map((r) => flowJson(r, null)),
+      };
+      out.line(JSON.stringify(doc, null, 2));
+    }
+  }
+  out.flush();
+  if (result.error) {
+    warn(result.error.message);
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,549 @@
+import { inflateRawSync, inflateSync, gunzipSync } from 'node:zlib';
+import type { DecodeContext, DecodeResult } from './core/context.js';
+import { expert } from './core/expert.js';
+import { field, protocol, type FieldDef } from './core/fields.js';
+import { escapeForTerminal, latin1 } from './core/format.js';
+import type { Layer } from './core/packet.js';
+import type { Decoder, Heuristic } from './core/registry.js';
+import type { Tree } from './core/tree.js';
+import { conversationKey, textField, transportPorts } from './udp.js';
+
+const STATUS: Record<number, string> = {
+  100: 'Continue', 101: 'Switching Protocols', 102: 'Processing', 103: 'Early Hints', 199: 'Informational - Others',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 203: 'Non-authoritative Information', 204: 'No Content', 205: 'Reset Content',
+  206: 'Partial Content', 207: 'Multi-Status', 208: 'Already Reported', 226: 'IM Used', 299: 'Success - Others',
+  300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 305: 'Use Proxy',
+  307: 'Temporary Redirect', 308: 'Permanent Redirect', 399: 'Redirection - Others', 400: 'Bad Request', 401: 'Unauthorized',
+  402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
+  407: 'Proxy Authentication Required', 408: 'Request Time-out', 409: 'Conflict', 410: 'Gone', 411: 'Length Required',
+  412: 'Precondition Failed', 413: 'Request Entity Too Large', 414: 'Request-URI Too Long', 415: 'Unsupported Media Type',
+  416: 'Requested Range Not Satisfiable', 417: 'Expectation Failed', 418: "I'm a teapot", 421: 'Misdirected Request',
+  422: 'Unprocessable Entity', 423: 'Locked', 424: 'Failed Dependency', 425: 'Too Early', 426: 'Upgrade Required',
+  428: 'Precondition Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+  451: 'Unavailable For Legal Reasons', 499: 'Client Error - Others', 500: 'Internal Server Error', 501: 'Not Implemented',
+  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Time-out', 505: 'HTTP Version not supported',
+  506: 'Variant Also Negotiates', 507: 'Insufficient Storage', 508: 'Loop Detected', 510: 'Not Extended',
+  511: 'Network Authentication Required', 599: 'Server Error - Others',
+};
+
+export const hf = {
+  http: protocol('http', 'Hypertext Transfer Protocol'),
+  request: field('http.request', 'Request', 'bool'),
+  response: field('http.response', 'Response', 'bool'),
+  requestMethod: field('http.request.method', 'Request Method', 'string'),
+  requestUri: field('http.request.uri', 'Request URI', 'string'),
+  requestUriPath: field('http.request.uri.path', 'Request URI Path', 'string'),
+  requestUriQuery: field('http.request.uri.query', 'Request URI Query', 'string'),
+  requestUriQueryParameter: field('http.request.uri.query.parameter', 'Request URI Query Parameter', 'string'),
+  requestVersion: field('http.request.version', 'Request Version', 'string'),
+  responseVersion: field('http.response.version', 'Response Version', 'string'),
+  responseCode: field('http.response.code', 'Status Code', 'uint', { bits: 16 }),
+  responseCodeDesc: field('http.response.code.desc', 'Status Code Description', 'string'),
+  responsePhrase: field('http.response.phrase', 'Response Phrase', 'string'),
+  requestLine: field('http.request.line', 'Request line', 'string'),
+  responseLine: field('http.response.line', 'Response line', 'string'),
+  contentLengthHeader: field('http.content_length_header', 'Content-Length', 'string'),
+  contentLength: field('http.content_length', 'Content length', 'uint64'),
+  cookiePair: field('http.cookie_pair', 'Cookie pair', 'string'),
+  fullUri: field('http.request.full_uri', 'Full request URI', 'string'),
+  requestNumber: field('http.request_number', 'Request number', 'uint'),
+  responseNumber: field('http.response_number', 'Response number', 'uint'),
+  prevRequestIn: field('http.prev_request_in', 'Prev request in frame', 'framenum'),
+  prevResponseIn: field('http.prev_response_in', 'Prev response in frame', 'framenum'),
+  requestIn: field('http.request_in', 'Request in frame', 'framenum'),
+  time: field('http.time', 'Time since request', 'reltime'),
+  responseForUri: field('http.response_for.uri', 'Request URI', 'string'),
+  fileData: field('http.file_data', 'File Data', 'string'),
+};
+
+/** Header name (lower case) → field, as Wireshark's header table. */
+const HEADER_FIELDS = new Map<string, FieldDef>(
+  (
+    [
+      ['authorization', 'http.authorization', 'Authorization'],
+      ['proxy-authenticate', 'http.proxy_authenticate', 'Proxy-Authenticate'],
+      ['proxy-authorization', 'http.proxy_authorization', 'Proxy-Authorization'],
+      ['www-authenticate', 'http.www_authenticate', 'WWW-Authenticate'],
+      ['content-type', 'http.content_type', 'Content-Type'],
+      ['content-encoding', 'http.content_encoding', 'Content-Encoding'],
+      ['transfer-encoding', 'http.transfer_encoding', 'Transfer-Encoding'],
+      ['upgrade', 'http.upgrade', 'Upgrade'],
+      ['user-agent', 'http.user_agent', 'User-Agent'],
+      ['host', 'http.host', 'Host'],
+      ['connection', 'http.connection', 'Connection'],
+      ['cookie', 'http.cookie', 'Cookie'],
+      ['accept', 'http.accept', 'Accept'],
+      ['referer', 'http.referer', 'Referer'],
+      ['accept-language', 'http.accept_language', 'Accept-Language'],
+      ['accept-encoding', 'http.accept_encoding', 'Accept Encoding'],
+      ['date', 'http.date', 'Date'],
+      ['cache-control', 'http.cache_control', 'Cache-Control'],
+      ['server', 'http.server', 'Server'],
+      ['location', 'http.location', 'Location'],
+      ['sec-websocket-accept', 'http.sec_websocket_accept', 'Sec-WebSocket-Accept'],
+      ['sec-websocket-extensions', 'http.sec_websocket_extensions', 'Sec-WebSocket-Extensions'],
+      ['sec-websocket-key', 'http.sec_websocket_key', 'Sec-WebSocket-Key'],
+      ['sec-websocket-protocol', 'http.sec_websocket_protocol', 'Sec-WebSocket-Protocol'],
+      ['sec-websocket-version', 'http.sec_websocket_version', 'Sec-WebSocket-Version'],
+      ['set-cookie', 'http.set_cookie', 'Set-Cookie'],
+      ['last-modified', 'http.last_modified', 'Last-Modified'],
+      ['x-forwarded-for', 'http.x_forwarded_for', 'X-Forwarded-For'],
+      ['http2-settings', 'http.http2_settings', 'HTTP2-Settings'],
+    ] as const
+  ).map(([h, name, label]) => [h, field(name, label, 'string')]),
+);
+
+const chatDef = expert('http.chat', 'chat', 'sequence', 'Formatted text');
+export const ei = {
+  chat: chatDef,
+  /** The `http.chat` expert's field, under the first line as in Wireshark. */
+  chatField: field('http.chat', 'Formatted text', 'none'),
+};
+
+export interface HttpLayer extends Layer {
+  proto: 'http';
+  kind: 'request' | 'response' | 'continuation';
+  /** Request method / status code (0 for requests and continuations). */
+  method: string | null;
+  status: number;
+  /** Offset of the body in `ctx.data` (-1 when the headers did not end in this buffer). */
+  bodyOffset: number;
+  /** Content-Length when present, else -1. */
+  contentLength: number;
+  chunked: boolean;
+  /** Bytes the message still needs after this buffer (see httpMessageNeed). */
+  needMore: number;
+}
+
+const METHODS = new Set([
+  'GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY',
+  'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'REPORT', 'CHECKOUT', 'CHECKIN', 'MERGE', 'MKACTIVITY', 'MKWORKSPACE', 'VERSION-CONTROL',
+  'BASELINE-CONTROL', 'UNCHECKOUT', 'LABEL', 'UPDATE', 'ORDERPATCH', 'ACL', 'BIND', 'UNBIND', 'REBIND', 'MKREDIRECTREF',
+  'UPDATEREDIRECTREF', 'MKCALENDAR', 'POLL', 'SUBSCRIBE', 'UNSUBSCRIBE', 'NOTIFY', 'BMOVE', 'BCOPY', 'BDELETE', 'BPROPFIND',
+  'BPROPPATCH', 'X-MS-ENUMATTS', 'RPC_IN_DATA', 'RPC_OUT_DATA', 'PRI',
+]);
+
+/** Longest request line we look at to tell HTTP from other bytes. */
+const MAX_FIRST_LINE = 8192;
+const MAX_HEADERS = 1024;
+
+interface FirstLine {
+  kind: 'request' | 'response';
+  end: number; // offset just after the line's \n
+  lineEnd: number; // offset of \r or \n
+}
+
+/** Whether `[offset, end)` starts with an HTTP/1.x request or status line. */
+function firstLine(d: Uint8Array, offset: number, end: number): FirstLine | null {
+  const n = Math.min(end, offset + MAX_FIRST_LINE);
+  if (n - offset < 5) return null;
+  let sp = -1;
+  for (let i = offset; i < n && i - offset <= 20; i++) {
+    if (d[i] === 0x20) {
+      sp = i;
+      break;
+    }
+  }
+  let kind: 'request' | 'response';
+  if (d[offset] === 0x48 && d[offset + 1] === 0x54 && d[offset + 2] === 0x54 && d[offset + 3] === 0x50 && d[offset + 4] === 0x2f) {
+    kind = 'response';
+  } else if (sp > offset && METHODS.has(latin1(d, offset, sp))) {
+    kind = 'request';
+  } else return null;
+  let nl = -1;
+  for (let i = offset; i < n; i++) {
+    if (d[i] === 0x0a) {
+      nl = i;
+      break;
+    }
+  }
+  if (nl < 0) return { kind, end: n, lineEnd: n };
+  return { kind, end: nl + 1, lineEnd: nl > offset && d[nl - 1] === 0x0d ? nl - 1 : nl };
+}
+
+/** Whether a short buffer is a prefix of `HTTP/1.` or of a known method and a space. */
+function couldStartMessage(d: Uint8Array, offset: number, end: number): boolean {
+  const n = end - offset;
+  if (n <= 0 || n >= 16) return false;
+  const s = latin1(d, offset, end);
+  if ('HTTP/1.'.startsWith(s.slice(0, 7))) return true;
+  for (const m of METHODS) if ((m + ' ').startsWith(s) || s.startsWith(m + ' ')) return true;
+  return false;
+}
+
+/** HTTP on any TCP port: the data begins with a known method and a space, or `HTTP/1.`. */
+export const httpHeuristic: Heuristic = {
+  proto: 'http',
+  test(ctx: DecodeContext, offset: number, end: number): boolean {
+    const d = ctx.data;
+    if (end - offset < 8) return false;
+    if (latin1(d, offset, offset + 7) === 'HTTP/1.') return true;
+    let sp = -1;
+    for (let i = offset; i < end && i - offset <= 20; i++) {
+      if (d[i] === 0x20) {
+        sp = i;
+        break;
+      }
+    }
+    return sp > offset && METHODS.has(latin1(d, offset, sp));
+  },
+};
+
+interface Header {
+  name: string; // lower case
+  value: string;
+  start: number;
+  /** Offset after the line's \n (or the data end). */
+  end: number;
+  line: string; // raw line with its line ending
+}
+
+interface Parsed {
+  headers: Header[];
+  /** Offset after the empty line, -1 when the headers did not end. */
+  bodyOffset: number;
+  blankStart: number;
+  contentLength: number;
+  chunked: boolean;
+}
+
+function parseHeaders(d: Uint8Array, off: number, end: number): Parsed {
+  const headers: Header[] = [];
+  let p = off;
+  const res: Parsed = { headers, bodyOffset: -1, blankStart: -1, contentLength: -1, chunked: false };
+  for (let i = 0; p < end && i < MAX_HEADERS; i++) {
+    let nl = p;
+    while (nl < end && d[nl] !== 0x0a) nl++;
+    if (nl >= end) {
+      // a line not finished in this buffer
+      const line = latin1(d, p, end);
+      if (line.length) headers.push(header(line, p, end));
+      return res;
+    }
+    const lineEnd = nl > p && d[nl - 1] === 0x0d ? nl - 1 : nl;
+    if (lineEnd === p) {
+      res.blankStart = p;
+      res.bodyOffset = nl + 1;
+      break;
+    }
+    headers.push(header(latin1(d, p, nl + 1), p, nl + 1));
+    p = nl + 1;
+  }
+  for (const h of headers) {
+    if (h.name === 'content-length') {
+      const n = /^\s*(\d+)\s*$/.exec(h.value);
+      if (n) res.contentLength = Number(n[1]);
+    } else if (h.name === 'transfer-encoding' && /chunked/i.test(h.value)) res.chunked = true;
+  }
+  return res;
+}
+
+function header(line: string, start: number, end: number): Header {
+  const body = line.replace(/\r?\n$/, '');
+  const c = body.indexOf(':');
+  const name = c > 0 ? body.slice(0, c).trim().toLowerCase() : '';
+  const value = c > 0 ? body.slice(c + 1).trim() : '';
+  return { name, value, start, end, line };
+}
+
+/** Walks chunked coding from `off`: the end offset of the last chunk's trailer, or -1 when the
+ * chunks do not all lie before `end`. */
+function chunkedEnd(d: Uint8Array, off: number, end: number, out?: Uint8Array[]): number {
+  let p = off;
+  for (let i = 0; i < 100000; i++) {
+    let nl = p;
+    while (nl < end && d[nl] !== 0x0a) nl++;
+    if (nl >= end) return -1;
+    const m = /^\s*([0-9a-fA-F]+)/.exec(latin1(d, p, Math.min(nl, p + 64)));
+    if (!m) return -1;
+    const size = parseInt(m[1]!, 16);
+    p = nl + 1;
+    if (size === 0) {
+      // trailer lines up to an empty line
+      for (let k = 0; k < 1000; k++) {
+        let e = p;
+        while (e < end && d[e] !== 0x0a) e++;
+        if (e >= end) return -1;
+        const empty = e === p || (e === p + 1 && d[p] === 0x0d);
+        p = e + 1;
+        if (empty) return p;
+      }
+      return -1;
+    }
+    if (p + size > end) return -1;
+    out?.push(d.subarray(p, p + size));
+    p += size;
+    // CRLF after the chunk data
+    if (p < end && d[p] === 0x0d) p++;
+    if (p < end && d[p] === 0x0a) p++;
+    else if (p >= end) return -1;
+  }
+  return -1;
+}
+
+/** How many more bytes the HTTP/1.x message starting at `offset` needs: 0 when complete, a
+ * count when a Content-Length body is short, -1 when the headers or a chunked body are not
+ * finished yet ("until more arrives"); null when the bytes do not start an HTTP message.
+ * Works on any buffer (a reassembled one included). */
+export function httpMessageNeed(data: Uint8Array, offset: number, end: number): number | null {
+  const fl = firstLine(data, offset, end);
+  if (!fl) return null;
+  if (fl.end >= end && data[fl.end - 1] !== 0x0a) return -1;
+  const p = parseHeaders(data, fl.end, end);
+  if (p.bodyOffset < 0) return -1;
+  if (p.chunked) return chunkedEnd(data, p.bodyOffset, end) < 0 ? -1 : 0;
+  if (p.contentLength >= 0) return Math.max(0, p.bodyOffset + p.contentLength - end);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface HttpConv {
+  /** The latest request, which the next final response answers (Wireshark pairs a response with
+   * the most recent request still without one). */
+  last: { frame: number; sec: number; nsec: number; uri: string | null; answered: boolean } | null;
+  requestCount: number;
+  responseCount: number;
+  lastRequest: number;
+  lastResponse: number;
+}
+
+function convFor(ctx: DecodeContext): HttpConv | null {
+  if (ctx.errorDepth > 0) return null;
+  const p = transportPorts(ctx);
+  if (!p) return null;
+  const key = conversationKey(ctx, p.proto, p.srcPort, p.dstPort).key;
+  const map = ctx.session.get('http.conversations', () => new Map<string, HttpConv>());
+  let c = map.get(key);
+  if (!c) map.set(key, (c = { last: null, requestCount: 0, responseCount: 0, lastRequest: 0, lastResponse: 0 }));
+  return c;
+}
+
+function mediaInfo(contentType: string, body: Uint8Array): { info: string; proto?: string; replace?: boolean } {
+  const mt = contentType.split(';')[0]!.trim().toLowerCase();
+  // media types with a dissector of their own that rewrites the columns
+  if (mt === 'application/ocsp-response') return { info: 'Response', proto: 'OCSP', replace: true };
+  if (mt === 'application/ocsp-request') return { info: 'Request', proto: 'OCSP', replace: true };
+  if (mt === 'application/pkix-crl') return { info: 'Certificate Revocation List', proto: 'PKIX-CRL', replace: true };
+  // the multipart decoder adds nothing to the Info column
+  if (mt.startsWith('multipart/')) return { info: '' };
+  if (mt === 'application/json') return { info: ` , JavaScript Object Notation (${mt})`, proto: 'HTTP/JSON' };
+  if (mt === 'image/jpeg' && body[0] === 0xff && body[1] === 0xd8) return { info: ' (JPEG JFIF image)' };
+  if (mt === 'image/png' && body[0] === 0x89 && body[1] === 0x50) return { info: ' (PNG)' };
+  if (mt === 'image/gif' && body.length >= 6 && body[0] === 0x47) return { info: ` (${latin1(body, 0, 6)})` };
+  return { info: ` (${mt})` };
+}
+
+function decompress(enc: string, body: Uint8Array): Uint8Array | null {
+  const e = enc.trim().toLowerCase();
+  const opts = { maxOutputLength: 64 * 1024 * 1024 };
+  try {
+    if (e === 'gzip' || e === 'x-gzip') return gunzipSync(body, opts);
+    if (e === 'deflate') {
+      try {
+        return inflateSync(body, opts);
+      } catch {
+        return inflateRawSync(body, opts);
+      }
+    }
+  } catch {
+    return null;
+  }
+  return body;
+}
+
+/** HTTP/1.x: request/status line and headers when the data begins with them, otherwise
+ * `Continuation`. The parser works on any buffer (reassembled ones too). */
+export const httpDecoder: Decoder = {
+  proto: 'http',
+  decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
+    const d = ctx.data;
+    // a lone NUL byte (a keep-alive probe some stacks send) is left to TCP, as tshark does
+    if (end - offset === 1 && d[offset] === 0) return;
+    ctx.setProtocol('HTTP');
+    const fl = firstLine(d, offset, end);
+    const layer = ctx.addLayer<HttpLayer>({
+      proto: 'http',
+      offset,
+      length: end - offset,
+      errorDepth: 0,
+      kind: fl ? fl.kind : 'continuation',
+      method: null,
+      status: 0,
+      bodyOffset: -1,
+      contentLength: -1,
+      chunked: false,
+      needMore: 0,
+    });
+    const t = tree?.add(hf.http, offset, end - offset, null, { text: 'Hypertext Transfer Protocol' });
+    if (t) layer.tree = t;
+    if (!fl) {
+      // too few bytes to tell: a possible start of a message, which TCP reassembly can complete
+      if (couldStartMessage(d, offset, end)) layer.needMore = -1;
+      if (ctx.columns) ctx.setInfo('Continuation');
+      if (t && end > offset) t.add(hf.fileData, offset, end - offset, latin1(d, offset, end), { text: `File Data: ${end - offset} bytes` });
+      return;
+    }
+    const line = latin1(d, offset, fl.lineEnd);
+    const rawLine = latin1(d, offset, fl.end);
+    const conv = convFor(ctx);
+    const f = ctx.packet.frame;
+    const sec = f.hasTime ? f.tsSec : 0;
+    const nsec = f.hasTime ? f.tsNsec : 0;
+    if (ctx.columns) ctx.setInfo(escapeForTerminal(line) + ' ');
+    const lt = t?.add(textField, offset, fl.end - offset, null, { text: escapeForTerminal(rawLine) });
+    ctx.issue('http', ei.chat, lt, offset, 0, escapeForTerminal(rawLine));
+    lt?.add(ei.chatField, offset, 0, null, { text: escapeForTerminal(rawLine) });
+    let uri: string | null = null;
+    if (fl.kind === 'request') {
+      const sp1 = line.indexOf(' ');
+      const sp2 = line.lastIndexOf(' ');
+      const method = line.slice(0, sp1);
+      uri = sp2 > sp1 ? line.slice(sp1 + 1, sp2) : line.slice(sp1 + 1);
+      const version = sp2 > sp1 ? line.slice(sp2 + 1) : '';
+      layer.method = method;
+      if (lt) {
+        lt.add(hf.requestMethod, offset, sp1, method);
+        const uo = offset + sp1 + 1;
+        const ut = lt.add(hf.requestUri, uo, uri.length, uri);
+        const q = uri.indexOf('?');
+        if (q >= 0) {
+          ut.add(hf.requestUriPath, uo, q, uri.slice(0, q));
+          const query = uri.slice(q + 1);
+          const qt = ut.add(hf.requestUriQuery, uo + q + 1, query.length, query);
+          let po = uo + q + 1;
+          for (const param of query.split('&')) {
+            qt.add(hf.requestUriQueryParameter, po, param.length, param);
+            po += param.length + 1;
+          }
+        }
+        if (version) lt.add(hf.requestVersion, offset + sp2 + 1, version.length, version);
+      }
+    } else {
+      const sp1 = line.indexOf(' ');
+      const version = sp1 > 0 ? line.slice(0, sp1) : line;
+      const rest = sp1 > 0 ? line.slice(sp1 + 1) : '';
+      const code = /^\d{3}/.test(rest) ? Number(rest.slice(0, 3)) : 0;
+      const phrase = rest.length > 4 ? rest.slice(4) : '';
+      layer.status = code;
+      if (lt) {
+        lt.add(hf.responseVersion, offset, version.length, version);
+        const co = offset + sp1 + 1;
+        lt.add(hf.responseCode, co, 3, code);
+        lt.add(hf.responseCodeDesc, co, 3, STATUS[code] ?? 'Unknown');
+        if (phrase) lt.add(hf.responsePhrase, co + 4, phrase.length, phrase);
+      }
+    }
+    const p = parseHeaders(d, fl.end, end);
+    layer.bodyOffset = p.bodyOffset;
+    layer.contentLength = p.contentLength;
+    layer.chunked = p.chunked;
+    layer.needMore = httpMessageNeed(d, offset, end) ?? 0;
+    let host: string | null = null;
+    let contentType: string | null = null;
+    let contentEncoding: string | null = null;
+    const lineDef = fl.kind === 'request' ? hf.requestLine : hf.responseLine;
+    for (const h of p.headers) {
+      if (h.name === 'host') host = h.value;
+      else if (h.name === 'content-type') contentType = h.value;
+      else if (h.name === 'content-encoding') contentEncoding = h.value;
+      if (!t) continue;
+      const text = escapeForTerminal(h.line);
+      const len = h.end - h.start;
+      if (h.name === 'content-length') {
+        const ht = t.add(hf.contentLengthHeader, h.start, len, h.value, { text });
+        if (p.contentLength >= 0) ht.add(hf.contentLength, h.start, len, p.contentLength, { text: `Content length: ${p.contentLength}` });
+      } else if (h.name === 'cookie') {
+        const ht = t.add(HEADER_FIELDS.get('cookie')!, h.start, len, h.value, { text });
+        let co = h.start + h.line.indexOf(':') + 1;
+        while (d[co] === 0x20) co++;
+        for (const pair of h.value.split(';')) {
+          const pv = pair.trim();
+          const at = h.value.indexOf(pv);
+          if (pv) ht.add(hf.cookiePair, co + Math.max(0, at), pv.length, pv);
+        }
+      } else {
+        const def = HEADER_FIELDS.get(h.name);
+        if (def) t.add(def, h.start, len, h.value, { text });
+      }
+      t.add(lineDef, h.start, len, h.line, { text });
+    }
+    if (t && p.blankStart >= 0) t.add(textField, p.blankStart, p.bodyOffset - p.blankStart, null, { text: '\\r\\n' });
+    // conversation bookkeeping (request numbers, request/response matching)
+    if (fl.kind === 'request' && conv) {
+      const full = uri === null ? null : uri.startsWith('/') || uri === '*' ? (host !== null ? `http://${host}${uri}` : null) : uri;
+      conv.requestCount++;
+      conv.last = { frame: f.number, sec, nsec, uri: full, answered: false };
+      if (t) {
+        if (full !== null) t.add(hf.fullUri, offset, 0, full, { generated: true });
+        t.add(hf.request, offset, 0, true, { generated: true });
+        t.add(hf.requestNumber, offset, 0, conv.requestCount, { text: `HTTP request ${conv.requestCount}/${conv.requestCount}`, generated: true });
+        if (conv.lastRequest) t.add(hf.prevRequestIn, offset, 0, conv.lastRequest, { generated: true });
+      }
+      conv.lastRequest = f.number;
+    } else if (fl.kind === 'response' && conv) {
+      const informational = layer.status >= 100 && layer.status < 200;
+      conv.responseCount++;
+      const req = !informational && conv.last && !conv.last.answered ? conv.last : undefined;
+      if (req) req.answered = true;
+      if (t) {
+        t.add(hf.response, offset, 0, true, { generated: true });
+        t.add(hf.responseNumber, offset, 0, conv.responseCount, { text: `HTTP response ${conv.responseCount}/${conv.responseCount}`, generated: true });
+        if (req) {
+          t.add(hf.time, offset, 0, sec - req.sec + (nsec - req.nsec) / 1e9, { generated: true });
+          t.add(hf.requestIn, offset, 0, req.frame, { generated: true });
+          if (req.uri !== null) t.add(hf.responseForUri, offset, 0, req.uri, { generated: true });
+        }
+        if (conv.lastResponse) t.add(hf.prevResponseIn, offset, 0, conv.lastResponse, { generated: true });
+      }
+      conv.lastResponse = f.number;
+    } else if (t && fl.kind === 'request') {
+      t.add(hf.request, offset, 0, true, { generated: true });
+    }
+    // body
+    if (p.bodyOffset < 0 || p.bodyOffset > end) return;
+    let bodyEnd = end;
+    let body: Uint8Array | null = null;
+    if (p.chunked) {
+      const chunks: Uint8Array[] = [];
+      const ce = chunkedEnd(d, p.bodyOffset, end, chunks);
+      if (ce >= 0) {
+        bodyEnd = ce;
+        let n = 0;
+        for (const c of chunks) n += c.length;
+        body = new Uint8Array(n);
+        n = 0;
+        for (const c of chunks) {
+          body.set(c, n);
+          n += c.length;
+        }
+      } else body = d.subarray(p.bodyOffset, end);
+    } else if (p.contentLength >= 0) {
+      bodyEnd = Math.min(end, p.bodyOffset + p.contentLength);
+      body = d.subarray(p.bodyOffset, bodyEnd);
+    } else if (fl.kind === 'response' && !(layer.status >= 100 && layer.status < 200) && layer.status !== 204 && layer.status !== 304) {
+      body = d.subarray(p.bodyOffset, end);
+    } else {
+      body = d.subarray(p.bodyOffset, p.bodyOffset);
+    }
+    layer.length = bodyEnd - offset;
+    if ((!t && !ctx.columns) || body.length === 0) return;
+    let plain: Uint8Array | null = body;
+    if (contentEncoding && contentEncoding.toLowerCase() !== 'identity') {
+      plain = layer.needMore === 0 ? decompress(contentEncoding, body) : null;
+      if (t && plain) {
+        t.add(textField, p.bodyOffset, body.length, null, {
+          text: `Content-encoded entity body (${escapeForTerminal(contentEncoding)}): ${body.length} bytes -> ${plain.length} bytes`,
+        });
+      }
+    }
+    const data = plain ?? body;
+    if (t) t.add(hf.fileData, p.bodyOffset, plain ? 0 : body.length, latin1(data, 0, data.length), { text: `File Data: ${data.length} bytes` });
+    if (data.length > 0 && contentType && ctx.columns) {
+      const m = mediaInfo(contentType, data);
+      if (m.replace) ctx.setInfo(m.info);
+      else ctx.appendInfo(escapeForTerminal(m.info));
+      if (m.proto) ctx.setProtocol(m.proto);
+    }
+  },
+};

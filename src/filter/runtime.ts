@@ -1,0 +1,200 @@
+/** Run-time value lists and comparisons. Every expression node owns a `Vals` buffer that is
+ * overwritten on each frame (no per-frame allocation): the values of all its occurrences in the
+ * frame, in a representation that depends on the static kind:
+ *
+ *   num     v: number | bigint (booleans as 0/1; a negative value is a signed result)
+ *   ipv4    v: uint32 number, s: prefix length (32 for fields, the CIDR length for literals)
+ *   ipv6    v: Uint8Array(16), s: prefix length
+ *   bytes   v: Uint8Array buffer, s/e: start/end offsets into it
+ *   str     v: string, one char per byte
+ *   double  v: number
+ *   time    v: seconds (number) | {sec, nsec}
+ *   abstime v: {sec, nsec}
+ */
+import type { FieldNode } from '../decoders/core/tree.js';
+import type { Kind } from './types.js';
+
+/** Occurrences of one field in one frame, in order (FieldCollector.found gives Map<id, FieldNode[]>). */
+export interface FieldValues {
+  get(id: number): readonly FieldNode[] | undefined;
+}
+
+export abstract class Vals {
+  n = 0;
+  v: unknown[] = [];
+  s: number[] = [];
+  e: number[] = [];
+  abstract run(fv: FieldValues, frame: Uint8Array): void;
+}
+
+/** A compile-time constant (literals, folded expressions). */
+export class ConstVals extends Vals {
+  constructor(values: unknown[], s: number[] = [], e: number[] = []) {
+    super();
+    this.v = values;
+    this.s = s;
+    this.e = e;
+    this.n = values.length;
+  }
+  run(): void {}
+}
+
+/** Field references (`${field}`) read the frame selected in the GUI; tshark has none. */
+export class EmptyVals extends Vals {
+  run(): void {
+    this.n = 0;
+  }
+}
+
+export type Cmp = (a: Vals, i: number, b: Vals, j: number) => number;
+export type Eq = (a: Vals, i: number, b: Vals, j: number) => boolean;
+
+const I32_MIN = -2147483648;
+const U32_MAX = 4294967295;
+
+/** Integers compare as Wireshark's fvalues do: in the left value's signedness, the right value's
+ * 32 bits reinterpreted (so `tcp.srcport > -80` is false, as in tshark). */
+export function numCmp(a: number | bigint, b: number | bigint, signed: boolean): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (b >= I32_MIN && b <= U32_MAX && a >= I32_MIN && a <= U32_MAX) b = signed || a < 0 ? b | 0 : b >>> 0;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  const x = typeof a === 'bigint' ? a : BigInt(a);
+  const y = typeof b === 'bigint' ? b : BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function ipv4Mask(bits: number): number {
+  return bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+function cmpIpv4(a: Vals, i: number, b: Vals, j: number): number {
+  const m = ipv4Mask(Math.min(a.s[i]!, b.s[j]!));
+  const x = ((a.v[i] as number) & m) >>> 0;
+  const y = ((b.v[j] as number) & m) >>> 0;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function cmpIpv6(a: Vals, i: number, b: Vals, j: number): number {
+  const bits = Math.min(a.s[i]!, b.s[j]!);
+  const x = a.v[i] as Uint8Array;
+  const y = b.v[j] as Uint8Array;
+  for (let k = 0; k < 16 && k * 8 < bits; k++) {
+    const rem = bits - k * 8;
+    const m = rem >= 8 ? 0xff : (0xff << (8 - rem)) & 0xff;
+    const p = x[k]! & m;
+    const q = y[k]! & m;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Byte sequences order by length first, then bytewise (Wireshark's FT_BYTES cmp_order). */
+function cmpBytes(a: Vals, i: number, b: Vals, j: number): number {
+  const x = a.v[i] as Uint8Array;
+  const y = b.v[j] as Uint8Array;
+  const xs = a.s[i]!;
+  const ys = b.s[j]!;
+  const xl = a.e[i]! - xs;
+  const yl = b.e[j]! - ys;
+  if (xl !== yl) return xl < yl ? -1 : 1;
+  for (let k = 0; k < xl; k++) {
+    const p = x[xs + k]!;
+    const q = y[ys + k]!;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+function cmpStr(a: Vals, i: number, b: Vals, j: number): number {
+  const x = a.v[i] as string;
+  const y = b.v[j] as string;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function cmpDouble(a: Vals, i: number, b: Vals, j: number): number {
+  const x = a.v[i] as number;
+  const y = b.v[j] as number;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+interface SecNsec {
+  sec: number;
+  nsec: number;
+}
+
+/** Times compare exactly as seconds + nanoseconds; relative times in seconds (doubles) are
+ * rounded to the nanosecond first. */
+export function cmpTimeValues(a: unknown, b: unknown): number {
+  let as: number, an: number, bs: number, bn: number;
+  if (typeof a === 'number') {
+    as = Math.floor(a);
+    an = Math.round((a - as) * 1e9);
+    if (an >= 1e9) {
+      as++;
+      an -= 1e9;
+    }
+  } else {
+    as = (a as SecNsec).sec;
+    an = (a as SecNsec).nsec;
+  }
+  if (typeof b === 'number') {
+    bs = Math.floor(b);
+    bn = Math.round((b - bs) * 1e9);
+    if (bn >= 1e9) {
+      bs++;
+      bn -= 1e9;
+    }
+  } else {
+    bs = (b as SecNsec).sec;
+    bn = (b as SecNsec).nsec;
+  }
+  if (as !== bs) return as < bs ? -1 : 1;
+  return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+function cmpTime(a: Vals, i: number, b: Vals, j: number): number {
+  return cmpTimeValues(a.v[i], b.v[j]);
+}
+
+export function comparator(kind: Kind, signed: boolean): Cmp {
+  switch (kind) {
+    case 'num':
+      return signed
+        ? (a, i, b, j) => numCmp(a.v[i] as number, b.v[j] as number, true)
+        : (a, i, b, j) => numCmp(a.v[i] as number, b.v[j] as number, false);
+    case 'ipv4':
+      return cmpIpv4;
+    case 'ipv6':
+      return cmpIpv6;
+    case 'bytes':
+      return cmpBytes;
+    case 'str':
+      return cmpStr;
+    case 'double':
+      return cmpDouble;
+    case 'time':
+    case 'abstime':
+      return cmpTime;
+    case 'none':
+      return () => 0;
+  }
+}
+
+export function bytesContain(hay: Uint8Array, hs: number, he: number, needle: Uint8Array, ns: number, ne: number): boolean {
+  const n = ne - ns;
+  if (n <= 0 || n > he - hs) return false;
+  const first = needle[ns]!;
+  const last = he - n;
+  outer: for (let p = hs; p <= last; p++) {
+    if (hay[p] !== first) continue;
+    for (let k = 1; k < n; k++) if (hay[p + k] !== needle[ns + k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Seconds of a time value (for arithmetic). */
+export function timeToSeconds(v: unknown): number {
+  return typeof v === 'number' ? v : (v as SecNsec).sec + (v as SecNsec).nsec / 1e9;
+}

@@ -1,0 +1,220 @@
+/** Shared by the filter tests: runs compiled filters over a capture through the real pipeline
+ * (capture reader, built-in decoders, TCP analysis) and asks tshark for its answer. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCaptureSync } from '../../src/capture/index.js';
+import { fieldCount } from '../../src/decoders/core/fields.js';
+import { FieldCollector } from '../../src/decoders/core/tree.js';
+import { dissect } from '../../src/decoders/core/dissect.js';
+import { Session } from '../../src/decoders/core/registry.js';
+import { registerBuiltins } from '../../src/decoders/index.js';
+import { createTcpAnalyzer } from '../../src/analysis/tcp/index.js';
+import type { CompiledFilter } from '../../src/filter/index.js';
+
+export function makeRegistry() {
+  const r = registerBuiltins();
+  r.addAnalyzer('tcp', createTcpAnalyzer);
+  return r;
+}
+
+/** Matching frame numbers per filter, from one pass over the capture. */
+export function runOurs(file: string, filters: CompiledFilter[]): number[][] {
+  const ids = new Set<number>();
+  for (const f of filters) for (const d of f.fields) ids.add(d.id);
+  const registry = makeRegistry();
+  const session = new Session(registry);
+  const out: number[][] = filters.map(() => []);
+  const col = new FieldCollector(ids, fieldCount());
+  const res = readCaptureSync(file, (frame) => {
+    col.reset();
+    dissect(frame, session, { tree: col });
+    for (let i = 0; i < filters.length; i++) if (filters[i]!.test(col.found, frame.data)) out[i]!.push(frame.number);
+  });
+  for (const a of session.analyzers.values()) a.finish?.();
+  void res;
+  return out;
+}
+
+let configDir: string | null = null;
+
+export function tsharkAvailable(): boolean {
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type TsharkAnswer = { frames: number[] } | { error: string };
+
+/** tshark -n -r FILE -Y FILTER -T fields -e frame.number */
+export function runTshark(file: string, filter: string): TsharkAnswer {
+  configDir ??= mkdtempSync(join(tmpdir(), 'pcapscope-ws-'));
+  try {
+    const out = execFileSync('tshark', ['-n', '-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], {
+      env: { ...process.env, WIRESHARK_CONFIG_DIR: configDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 1 << 28,
+    }).toString();
+    return { frames: out.split('\n').filter(Boolean).map(Number) };
+  } catch (e) {
+    const err = e as { stderr?: Buffer; stdout?: Buffer };
+    const text = (err.stderr?.toString() ?? '')
+      .split('\n')
+      .filter((l) => !l.startsWith('Running as user'))
+      .join('\n')
+      .replace(/^tshark: /, '')
+      .trimEnd();
+    return { error: text };
+  }
+}
+
+/** tshark's error text for a filter (first line without the "tshark: " prefix, plus the filter
+ * and caret lines), or null when tshark accepts the filter. */
+export function tsharkFilterError(filter: string, file: string): string | null {
+  const r = runTshark(file, filter);
+  if ('frames' in r) return null;
+  return r.error
+    .split('\n')
+    .filter((l) => !/^\s+Note: |^\s+maybe you mixed/.test(l))
+    .join('\n');
+}
+
+export const SHARED = '/work/shared/corpus/public';
+export const SAMPLES = fileURLToPath(new URL('../../samples', import.meta.url));
+export const haveShared = () => existsSync(SHARED);
+
+// ------------------------------------------------------------------ oracle helpers
+
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** Captures merged for the oracle run: a varied pick from the shared corpus. */
+export const CORPUS_PICK = [
+  'packets__arppoison.pcapng',
+  'packets__http_espn_fail.pcapng',
+  'packets__tcp_dupack.pcapng',
+  'packets__icmp_traceroute.pcapng',
+  'packets__ipv6_fragments.pcapng',
+  'packets__dns_tcp.pcapng',
+  'zeek__dhcp.pcap',
+  'zeek__icmp6.pcap',
+  'tcpdump__802.1ad_QinQ.pcap',
+  'zeek__ipv6-fragmented-dns.pcap',
+  'zeek__icmp-destunreach-udp.pcap',
+  'packets__tcp_zerowindowdead.pcapng',
+  'zeek__linux_dlt_sll2.pcap',
+  'zeek__retransmit-fast009.pcap',
+  'packets__ip_frag_source.pcapng',
+  'zeek__http-vlan-0.pcap',
+  'zeek__chrome-34-google.pcap',
+];
+
+function tool(name: string, args: string[]): { ok: boolean; out: string; err: string } {
+  try {
+    const out = execFileSync(name, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 }).toString();
+    return { ok: true, out, err: '' };
+  } catch (e) {
+    const x = e as { stdout?: Buffer; stderr?: Buffer };
+    return { ok: false, out: x.stdout?.toString() ?? '', err: x.stderr?.toString() ?? '' };
+  }
+}
+
+/** Concatenates captures into one pcapng (mergecap -a), leaving out any file mergecap cannot
+ * read completely. Returns null when nothing could be merged. */
+export function mergeCaptures(files: string[], out: string): { file: string; used: string[] } | null {
+  let use = files.filter((f) => existsSync(f));
+  for (let tries = 0; tries < files.length && use.length; tries++) {
+    const r = tool('mergecap', ['-a', '-w', out, ...use]);
+    if (r.ok) return { file: out, used: use };
+    const m = /The file "([^"]+)"/.exec(r.err);
+    if (!m) return null;
+    use = use.filter((f) => f !== m[1]);
+  }
+  return null;
+}
+
+export function sampleFiles(): string[] {
+  if (!existsSync(SAMPLES)) return [];
+  return readdirSync(SAMPLES)
+    .filter((f) => /\.(pcap|pcapng)$/.test(f) && !/lossy|bench/.test(f))
+    .sort()
+    .map((f) => join(SAMPLES, f));
+}
+
+type Cache = Record<string, TsharkAnswer>;
+
+function cachePath(): string {
+  const v = tool('tshark', ['--version']).out.split('\n')[0] ?? '';
+  return join(tmpdir(), `pcapscope-filter-oracle-${createHash('sha1').update(v).digest('hex').slice(0, 8)}.json`);
+}
+
+function runTsharkAsync(file: string, filter: string): Promise<TsharkAnswer> {
+  configDir ??= mkdtempSync(join(tmpdir(), 'pcapscope-ws-'));
+  return new Promise((resolve) => {
+    execFile(
+      'tshark',
+      ['-n', '-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'],
+      { env: { ...process.env, WIRESHARK_CONFIG_DIR: configDir! }, maxBuffer: 1 << 28 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const text = stderr
+            .split('\n')
+            .filter((l) => !l.startsWith('Running as user'))
+            .join('\n')
+            .replace(/^tshark: /, '')
+            .trimEnd();
+          resolve({ error: text });
+        } else resolve({ frames: stdout.split('\n').filter(Boolean).map(Number) });
+      },
+    );
+  });
+}
+
+/** tshark's answers for many filters on one file, run in parallel and cached on disk (keyed by
+ * tshark version, file content and filter), so only new filters/captures cost a tshark run. */
+export async function tsharkAnswers(file: string, filters: string[]): Promise<TsharkAnswer[]> {
+  const path = cachePath();
+  let cache: Cache = {};
+  try {
+    cache = JSON.parse(readFileSync(path, 'utf8')) as Cache;
+  } catch {
+    cache = {};
+  }
+  const fileKey = createHash('sha1').update(readFileSync(file)).digest('hex');
+  const out: TsharkAnswer[] = new Array(filters.length);
+  const todo: number[] = [];
+  filters.forEach((f, i) => {
+    const hit = cache[`${fileKey}\u0000${f}`];
+    if (hit) out[i] = hit;
+    else todo.push(i);
+  });
+  const width = Math.max(2, cpus().length * 2);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < todo.length) {
+        const i = todo[next++]!;
+        out[i] = await runTsharkAsync(file, filters[i]!);
+      }
+    }),
+  );
+  if (todo.length) {
+    for (const i of todo) cache[`${fileKey}\u0000${filters[i]}`] = out[i]!;
+    writeFileSync(path, JSON.stringify(cache));
+  }
+  return out;
+}
+
+/** Filters from a list file: one per line, '#' comment lines and blank lines skipped. */
+export function readFilterList(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
+}
