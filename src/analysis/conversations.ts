@@ -40,6 +40,8 @@ export interface FlowBrief {
   style: ConnectionSummary['teardown']['style'];
   /** The first closer (FIN), or the RST sender for `rst`; null when none. */
   endedBy: 0 | 1 | null;
+  /** Payload bytes the other side sent after the first FIN (a half-close), 0 when none. */
+  halfCloseBytes: number;
   irtt: number | null;
   retransmissions: number;
   fastRetransmissions: number;
@@ -125,6 +127,7 @@ class Rows {
   ended = new Uint8Array(0);
   style = new Uint8Array(0);
   endedBy = new Int8Array(0);
+  halfClose: Num = new Float64Array(0);
   irtt: Num = new Float64Array(0);
   retrans: Num = new Float64Array(0);
   fast: Num = new Float64Array(0);
@@ -455,6 +458,7 @@ export class ConversationTable {
     R.style[r] = STYLES.indexOf(s.teardown.style);
     const by = s.teardown.kind === 'rst' ? s.teardown.rst!.dir : s.teardown.activeCloser;
     R.endedBy[r] = by === null ? -1 : by;
+    R.halfClose[r] = s.teardown.halfClose?.bytes ?? 0;
     R.irtt[r] = s.handshake.irtt ?? Number.NaN;
     const [d0, d1] = s.dirs;
     R.retrans[r] = d0.retransmissions + d1.retransmissions;
@@ -495,6 +499,7 @@ export class ConversationTable {
         ended: ENDINGS[R.ended[r]!]!,
         style: STYLES[R.style[r]!] ?? null,
         endedBy: by < 0 ? null : (by as 0 | 1),
+        halfCloseBytes: R.halfClose[r]!,
         irtt: Number.isNaN(irtt) ? null : irtt,
         retransmissions: R.retrans[r]!,
         fastRetransmissions: R.fast[r]!,

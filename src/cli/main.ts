@@ -10,6 +10,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('pcapscope')
     .description('Wireshark-style packet capture analyser for the terminal')
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

@@ -1038,7 +1038,12 @@ export class Compiler {
         return {
           vals: new MapVals(x.vals, (src, i, out, o) => {
             const v = src.v[i];
-            out.v[o] = typeof v === 'bigint' ? (v < 0n ? -v : v) : typeof v === 'number' ? Math.abs(v) : absTime(v as TimeLit);
+            if (k === 'time') {
+              // Wireshark negates a time offset only when its whole seconds are negative: a
+              // negative offset above -1 s keeps its sign (tshark 4.0 behaviour).
+              const sec = timeToSeconds(v);
+              out.v[o] = Math.trunc(sec) < 0 ? -sec : v;
+            } else out.v[o] = typeof v === 'bigint' ? (v < 0n ? -v : v) : typeof v === 'number' ? Math.abs(v) : v;
             return true;
           }),
           t,
@@ -1062,10 +1067,6 @@ export class Compiler {
       }
     }
   }
-}
-
-function absTime(v: TimeLit): TimeLit {
-  return v.sec < 0 ? (v.nsec ? { sec: -v.sec - 1, nsec: 1e9 - v.nsec } : { sec: -v.sec, nsec: 0 }) : v;
 }
 
 function nonZero(k: Kind, v: Vals, i: number): boolean {

@@ -100,11 +100,12 @@ export function endedText(r: FlowRow): string {
   const b = r.brief;
   if (!b) return r.proto === 'udp' ? '' : '-';
   const side = (d: 0 | 1 | null) => (d === null ? '?' : d === 0 ? 'A' : 'B');
+  const how = [b.style ?? '', b.halfCloseBytes ? `half-close, ${b.halfCloseBytes} bytes after` : ''].filter(Boolean).join(', ');
   switch (b.ended) {
     case 'fin':
-      return `FIN by ${side(b.endedBy)}${b.style ? ` (${b.style})` : ''}`;
+      return `FIN by ${side(b.endedBy)}${how ? ` (${how})` : ''}`;
     case 'fin+rst':
-      return `FIN by ${side(b.endedBy)}${b.style ? ` (${b.style})` : ''}, then RST`;
+      return `FIN by ${side(b.endedBy)}${how ? ` (${how})` : ''}, then RST`;
     case 'rst':
       return `RST by ${side(b.endedBy)}`;
     case 'half-closed':

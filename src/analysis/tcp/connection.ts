@@ -364,6 +364,24 @@ function sd(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** Times in a summary are rounded to the nanosecond (capture times are sums of seconds and
+ * nanoseconds, so differences carry binary noise below that). */
+function ns(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+function nsOrNull(x: number | null): number | null {
+  return x === null ? null : ns(x);
+}
+
+function roundRtt(r: RttSummary): RttSummary {
+  return { ...r, min: nsOrNull(r.min), max: nsOrNull(r.max), mean: nsOrNull(r.mean), last: nsOrNull(r.last), srtt: nsOrNull(r.srtt), rttvar: nsOrNull(r.rttvar), rto: nsOrNull(r.rto) };
+}
+
+function roundTx(t: Transmission): Transmission {
+  return { frame: t.frame, time: ns(t.time), interval: nsOrNull(t.interval) };
+}
+
 export interface ConnectionOptions {
   rtt?: RttOptions;
   /** Ports of the first packet, for Zeek's originator heuristic (optional). */
@@ -948,8 +966,8 @@ export class ConnectionTracker {
         fin: s.fin,
         rst: s.rst,
         maxBytesInFlight: s.maxInflight,
-        throughput: duration > 0 ? st.delivered / duration : null,
-        rtt: s.rtt.summary(),
+        throughput: duration > 0 ? Math.round((st.delivered / duration) * 1000) / 1000 : null,
+        rtt: roundRtt(s.rtt.summary()),
         finalState: s.state,
       };
     };
@@ -960,13 +978,13 @@ export class ConnectionTracker {
       missedBytes: this.missed,
       firstFrame: this.firstFrame,
       lastFrame: this.lastFrame,
-      start: this.startTime,
-      end: this.endTime,
-      duration,
+      start: ns(this.startTime),
+      end: ns(this.endTime),
+      duration: ns(duration),
       handshake: this.handshake(),
       teardown: this.teardown(),
       dirs: [dir(s0), dir(s1)],
-      zeroWindowEpisodes: this.episodes.map((x) => ({ ...x })),
+      zeroWindowEpisodes: this.episodes.map((x) => ({ ...x, startTime: ns(x.startTime), endTime: nsOrNull(x.endTime), duration: nsOrNull(x.duration) })),
       zeroWindowEpisodesDropped: this.episodesDropped,
       stateLog: this.log.map((x) => ({ ...x })),
       stateLogDropped: this.logDropped,
@@ -983,7 +1001,7 @@ export class ConnectionTracker {
     else if (this.synFrame !== null || this.synAckFrame !== null) status = 'partial';
     else status = 'missing';
     const c = this.client;
-    const syns = c === null ? [] : this.sides[c].syns.map((x) => ({ ...x }));
+    const syns = c === null ? [] : this.sides[c].syns.map(roundTx);
     const synsDropped = c === null ? 0 : this.sides[c].synsDropped;
     const server = c === null ? null : this.sides[1 - c]!;
     const o0 = s0.offered;
@@ -995,12 +1013,12 @@ export class ConnectionTracker {
       synFrame: this.synFrame,
       synAckFrame: this.synAckFrame,
       ackFrame: this.ackFrame,
-      irtt: this.irtt,
-      synToSynAck: this.synToSynAck,
-      synAckToAck: this.synAckToAck,
+      irtt: nsOrNull(this.irtt),
+      synToSynAck: nsOrNull(this.synToSynAck),
+      synAckToAck: nsOrNull(this.synAckToAck),
       syns,
       synsDropped,
-      synAcks: server ? server.synAcks.map((x) => ({ ...x })) : [],
+      synAcks: server ? server.synAcks.map(roundTx) : [],
       synAcksDropped: server ? server.synAcksDropped : 0,
       offered: [o0 ? { ...o0 } : null, o1 ? { ...o1 } : null],
       negotiated: {
@@ -1016,7 +1034,7 @@ export class ConnectionTracker {
   private teardown(): TeardownSummary {
     const f1 = this.firstFinDir;
     const f2 = this.secondFinDir;
-    const fin = (d: 0 | 1 | null) => (d === null ? null : { dir: d, frame: this.sides[d].finFrame, time: this.sides[d].finTime });
+    const fin = (d: 0 | 1 | null) => (d === null ? null : { dir: d, frame: this.sides[d].finFrame, time: ns(this.sides[d].finTime) });
     let style: TeardownSummary['style'] = null;
     if (f1 !== null && f2 !== null) {
       if (!this.secondFinAcksFirst) style = 'simultaneous';
@@ -1028,10 +1046,10 @@ export class ConnectionTracker {
       const o = this.sides[other];
       if (o.afterPeerFin > 0) {
         const until = f2 !== null ? this.sides[f2].finTime : this.rstInfo ? this.rstInfo.time : this.endTime;
-        halfClose = { dir: other, bytes: o.afterPeerFin, duration: until - this.sides[f1].finTime };
+        halfClose = { dir: other, bytes: o.afterPeerFin, duration: ns(until - this.sides[f1].finTime) };
       }
     }
-    const rst = this.rstInfo ? { ...this.rstInfo, bytesBefore: [this.rstInfo.bytesBefore[0], this.rstInfo.bytesBefore[1]] as [number, number] } : null;
+    const rst = this.rstInfo ? { ...this.rstInfo, time: ns(this.rstInfo.time), bytesBefore: [this.rstInfo.bytesBefore[0], this.rstInfo.bytesBefore[1]] as [number, number] } : null;
     let kind: TeardownSummary['kind'];
     if (rst && f1 !== null && f2 !== null && this.rstInfo!.frame > this.sides[f2].finFrame) kind = 'fin+rst';
     else if (rst) kind = 'rst';

@@ -15,7 +15,7 @@ import { fieldByName, fieldCount, type FieldDef } from '../../../src/decoders/co
 import { valueForFields } from '../../../src/decoders/core/format.js';
 import type { Packet } from '../../../src/decoders/core/packet.js';
 import { Registry, Session, type Decoder } from '../../../src/decoders/core/registry.js';
-import { FieldCollector, type FieldNode } from '../../../src/decoders/core/tree.js';
+import { FieldCollector, FullTree, walk, type FieldNode } from '../../../src/decoders/core/tree.js';
 import { dataDecoder } from '../../../src/decoders/data.js';
 import { ethernetDecoder } from '../../../src/decoders/ethernet.js';
 import { frameDecoder } from '../../../src/decoders/frame.js';
@@ -24,7 +24,7 @@ import { ipv4Decoder } from '../../../src/decoders/ipv4.js';
 import { ipv6Decoder } from '../../../src/decoders/ipv6.js';
 import { tcpDecoder } from '../../../src/decoders/tcp.js';
 import { udpDecoder } from '../../../src/decoders/udp.js';
-import { createTcpAnalyzer } from '../../../src/analysis/tcp/index.js';
+import { TcpAnalyzer, createTcpAnalyzer, type TcpAnalysisPrefs, type TcpSegmentListener } from '../../../src/analysis/tcp/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -113,7 +113,7 @@ async function optional(file: string, name: string): Promise<Decoder | undefined
 }
 
 /** The test registry: real decoders where they exist, local link layers otherwise. */
-export async function tcpTestRegistry(opts: { analyzer?: boolean } = {}): Promise<Registry> {
+export async function tcpTestRegistry(opts: { analyzer?: boolean; prefs?: TcpAnalysisPrefs } = {}): Promise<Registry> {
   const r = new Registry();
   r.register(frameDecoder).register(dataDecoder);
   r.add('linktype', 1, ethernetDecoder);
@@ -133,7 +133,7 @@ export async function tcpTestRegistry(opts: { analyzer?: boolean } = {}): Promis
   const icmpv6 = await optional('icmpv6', 'icmpv6Decoder');
   if (icmpv6) r.add('ip.proto', 58, icmpv6);
   r.add('ip.proto', 6, tcpDecoder).add('ip.proto', 17, udpDecoder);
-  if (opts.analyzer !== false) r.addAnalyzer('tcp', createTcpAnalyzer);
+  if (opts.analyzer !== false) r.addAnalyzer('tcp', opts.prefs ? (ss) => new TcpAnalyzer(ss, opts.prefs) : createTcpAnalyzer);
   return r;
 }
 
@@ -178,4 +178,35 @@ export async function ourRows(file: string, fields: readonly string[]): Promise<
   }
   for (const a of session.analyzers.values()) a.finish?.();
   return { rows, packets };
+}
+
+export interface Run {
+  packets: Packet[];
+  /** Full trees (when asked for), one per frame. */
+  trees: FullTree[];
+  session: Session;
+  analyzer: TcpAnalyzer | undefined;
+}
+
+/** Dissects in-memory frames in order with the test registry. */
+export async function runFrames(
+  frames: Frame[],
+  opts: { tree?: boolean; columns?: boolean; prefs?: TcpAnalysisPrefs; analyzer?: boolean; listener?: TcpSegmentListener } = {},
+): Promise<Run> {
+  const session = new Session(await tcpTestRegistry({ analyzer: opts.analyzer, prefs: opts.prefs }));
+  if (opts.listener) (session.analyzers.get('tcp') as TcpAnalyzer).addListener(opts.listener);
+  const packets: Packet[] = [];
+  const trees: FullTree[] = [];
+  for (const f of frames) {
+    const tree = opts.tree ? new FullTree() : undefined;
+    packets.push(dissect(f, session, { tree, columns: opts.columns ?? true }));
+    if (tree) trees.push(tree);
+  }
+  for (const a of session.analyzers.values()) a.finish?.();
+  return { packets, trees, session, analyzer: session.analyzers.get('tcp') as TcpAnalyzer | undefined };
+}
+
+/** First node named `name` in a built tree, and all of them. */
+export function nodes(tree: FullTree, name: string): FieldNode[] {
+  return [...walk(tree.roots)].filter((n) => n.def.name === name);
 }
