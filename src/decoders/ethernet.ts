@@ -4,17 +4,17 @@ import { macToString } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
-import { ETHERTYPE_NAMES } from './ethertypes.js';
+import { addEthertypeTrailer, ETHERTYPE_NAMES, ethertypeNext, ethertypePayloadLength, reportedEndOf } from './ethertypes.js';
 
 export const hf = {
   eth: protocol('eth', 'Ethernet II'),
   dst: field('eth.dst', 'Destination', 'ether'),
   src: field('eth.src', 'Source', 'ether'),
   addr: field('eth.addr', 'Address', 'ether'),
-  dstLg: field('eth.dst.lg', 'LG bit', 'bool', { mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] }),
-  dstIg: field('eth.dst.ig', 'IG bit', 'bool', { mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] }),
-  srcLg: field('eth.src.lg', 'LG bit', 'bool', { mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] }),
-  srcIg: field('eth.src.ig', 'IG bit', 'bool', { mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] }),
+  dstLg: field('eth.dst.lg', 'LG bit', 'bool', { bits: 24, mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] }),
+  dstIg: field('eth.dst.ig', 'IG bit', 'bool', { bits: 24, mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] }),
+  srcLg: field('eth.src.lg', 'LG bit', 'bool', { bits: 24, mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] }),
+  srcIg: field('eth.src.ig', 'IG bit', 'bool', { bits: 24, mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] }),
   type: field('eth.type', 'Type', 'uint', { base: 'hex', bits: 16, values: ETHERTYPE_NAMES }),
   len: field('eth.len', 'Length', 'uint'),
   padding: field('eth.padding', 'Padding', 'bytes'),
@@ -50,7 +50,7 @@ export const ethernetDecoder: Decoder = {
     if (ctx.columns) {
       const src = macToString(d.subarray(offset + 6, offset + 12));
       const dst = macToString(d.subarray(offset, offset + 6));
-      ctx.setAddresses(src, dst === 'ff:ff:ff:ff:ff:ff' ? 'Broadcast' : dst, false);
+      ctx.setAddresses(src, dst, false);
     }
     const is8023 = type <= 1500;
     const t = tree?.add(hf.eth, offset, 14, null, {
@@ -76,6 +76,10 @@ export const ethernetDecoder: Decoder = {
       return { offset: offset + 14, end: llcEnd, next: { proto: 'llc' } };
     }
     ctx.addProtocolName('ethertype');
-    return { offset: offset + 14, end, next: { table: 'ethertype', key: type } };
+    const payload = offset + 14;
+    const reportedEnd = reportedEndOf(ctx, end);
+    const inner = ethertypePayloadLength(d, type, payload, end, reportedEnd);
+    if (inner !== undefined) addEthertypeTrailer(ctx, t, hf.padding, payload + inner, end, reportedEnd);
+    return { offset: payload, end, next: ethertypeNext(ctx, type, payload, end) };
   },
 };

@@ -50,7 +50,7 @@ export const frameDecoder: Decoder = {
       delta = clock.prev ? diff(now, clock.prev) : 0;
       clock.prev = now;
     }
-    const layer = ctx.addLayer<FrameLayer>({ proto: 'frame', offset: 0, length: f.capLen, errorDepth: 0, relative, delta });
+    const layer = ctx.addLayer<FrameLayer>({ proto: 'frame', offset: 0, length: f.capLen, errorDepth: 0, relative, delta }, false);
     const bits = (n: number) => `${n} bytes (${n * 8} bits)`;
     const t = tree?.add(hf.frame, 0, f.capLen, null, {
       text: `Frame ${f.number}: ${bits(f.origLen)} on wire, ${bits(f.capLen)} captured`,

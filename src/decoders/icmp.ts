@@ -1,4 +1,4 @@
-import type { DecodeContext, DecodeResult } from './core/context.js';
+import type { DecodeContext, DecodeResult, Next } from './core/context.js';
 import { dispatch } from './core/dissect.js';
 import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
@@ -189,24 +189,78 @@ export function shouldBeChecksum(d: Uint8Array, off: number, len: number, at: nu
   return ~after & 0xffff;
 }
 
-/** Decodes a quoted packet (ICMP errors) under `tree`, with the columns frozen. Returns false
- * when the quoted packet ended in an exception: Wireshark then abandons the whole frame, so the
- * caller must stop too (the Info column gets the malformed/short mark like the packet itself). */
-export function decodeQuoted(ctx: DecodeContext, tree: Tree | undefined, result: DecodeResult): boolean {
-  const p = ctx.packet;
-  const wasMalformed = p.malformed;
-  const wasShort = p.short;
+/** Decodes a quoted packet (ICMP errors) under `tree`, with the columns frozen. As in Wireshark,
+ * an exception inside the quoted packet (it is usually cut short) ends its decoding without a
+ * mark on the frame; only when `markHeaderErrors` is set (ICMPv6, whose quoted tvb keeps its own
+ * reported length) does a failure of the quoted network header itself show as malformed, still
+ * without touching the Info column. The driver's `dispatch` would mark every failure, so this is
+ * a small copy of its loop (table, port-pair and heuristic lookups, analysers). */
+export function decodeQuoted(ctx: DecodeContext, tree: Tree | undefined, result: DecodeResult, markHeaderErrors = false): void {
   ctx.errorDepth++;
   try {
-    dispatch(ctx, result, tree);
+    let cur = ctx;
+    let r: DecodeResult | void = result;
+    for (let depth = 0; r && r.next && depth < 64; depth++) {
+      const next: Next = r.next;
+      if (r.data) cur = cur.derive(r.data);
+      if (r.offset >= r.end && !('proto' in next)) break;
+      const d = pick(cur, next, r.offset, r.end);
+      if (!d) break;
+      const before = cur.packet.layers.length;
+      const end = r.end;
+      const start = r.offset;
+      try {
+        r = d.decode(cur, start, end, tree);
+      } catch (e) {
+        if (markHeaderErrors && depth === 0) {
+          const layer = cur.packet.layers.length > before ? cur.packet.layers[before] : undefined;
+          cur.malformed(d.proto, e instanceof Error ? e.message : String(e), layer?.tree ?? tree, start);
+        }
+        break;
+      }
+      const analyzer = cur.session.analyzers.get(d.proto);
+      if (analyzer && cur.packet.layers.length > before) {
+        const layer = cur.packet.layers[cur.packet.layers.length - 1]!;
+        if (layer.proto === d.proto) {
+          try {
+            if (r) r = analyzer.onLayer(cur, layer, r) ?? r;
+            else analyzer.onLayer(cur, layer, { offset: end, end });
+          } catch {
+            break;
+          }
+        }
+      }
+    }
   } finally {
     ctx.errorDepth--;
   }
-  if (ctx.columns && ctx.errorDepth === 0) {
-    if (p.malformed && !wasMalformed) ctx.appendInfo('[Malformed Packet]');
-    else if (p.short && !wasShort) ctx.appendInfo('[Packet size limited during capture]');
+}
+
+/** The decoder `next` names, looked up as the driver does. */
+function pick(ctx: DecodeContext, next: Next, offset: number, end: number): Decoder | undefined {
+  const reg = ctx.registry;
+  if ('proto' in next) return reg.decoder(next.proto);
+  if ('ports' in next) {
+    const [a, b] = next.ports;
+    for (const port of a === b ? [a] : [Math.min(a, b), Math.max(a, b)]) {
+      const d = reg.lookup(next.table, port);
+      if (d) return d;
+    }
+    if (next.heuristics) {
+      for (const h of reg.heuristicsFor(next.heuristics)) {
+        let ok = false;
+        try {
+          ok = h.test(ctx, offset, end);
+        } catch {
+          ok = false;
+        }
+        const d = ok ? reg.decoder(h.proto) : undefined;
+        if (d) return d;
+      }
+    }
+    return reg.decoder('data');
   }
-  return p.malformed === wasMalformed && p.short === wasShort;
+  return reg.lookup(next.table, next.key) ?? reg.decoder('data');
 }
 
 /** ICMP for IPv4 (RFC 792, 1191, 1256, 4884). */
@@ -441,9 +495,7 @@ function decodeError(
     ctx.need('icmp', qOff + 2, 2, end);
     if (u16(d, qOff + 2) > origLen * 4) qEnd = Math.min(end, qOff + ((d[qOff]! & 0x0f) + origLen) * 4);
   }
-  if (ctx.errorDepth < 4 && qOff < end) {
-    if (!decodeQuoted(ctx, t, { offset: qOff, end: Math.max(qOff, qEnd), next: { proto: 'ip' } })) return;
-  }
+  if (ctx.errorDepth < 4 && qOff < end) decodeQuoted(ctx, t, { offset: qOff, end: Math.max(qOff, qEnd), next: { proto: 'ip' } });
   if (reportedLen > 8 + 128) {
     ctx.need('icmp', qOff + 2, 2, end);
     if (u16(d, qOff + 2) <= 128) {

@@ -313,7 +313,7 @@ export const icmpv6Decoder: Decoder = {
         else t?.add(hf.reserved, body, 4, d.subarray(body, body + 4));
         // The quoted packet; an empty one is an exception in ICMPv6 itself.
         ctx.need('icmpv6', body + 4, 1, end);
-        if (ctx.errorDepth < 4) decodeQuoted(ctx, t, { offset: body + 4, end, next: { table: 'ethertype', key: 0x86dd } });
+        if (ctx.errorDepth < 4) decodeQuoted(ctx, t, { offset: body + 4, end, next: { table: 'ethertype', key: 0x86dd } }, true);
         return;
       }
       case 128:

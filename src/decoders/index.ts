@@ -6,7 +6,7 @@ import { LINKTYPE } from './linktypes.js';
 import { nullDecoder, loopDecoder, rawIpDecoder, rawIpv4Decoder, rawIpv6Decoder } from './loopback.js';
 import { sllDecoder } from './sll.js';
 import { sll2Decoder } from './sll2.js';
-import { vlanDecoder } from './vlan.js';
+import { ieee8021adDecoder, vlanDecoder } from './vlan.js';
 import { llcDecoder } from './llc.js';
 import { arpDecoder } from './arp.js';
 import { ipv4Decoder } from './ipv4.js';
@@ -35,9 +35,10 @@ export function registerBuiltins(r: Registry = new Registry()): Registry {
   r.add('linktype', LINKTYPE.LINUX_SLL2, sll2Decoder);
   // ethertypes
   r.add('ethertype', 0x8100, vlanDecoder);
-  r.add('ethertype', 0x88a8, vlanDecoder);
+  r.add('ethertype', 0x88a8, ieee8021adDecoder);
   r.add('ethertype', 0x9100, vlanDecoder);
   r.add('ethertype', 0x0806, arpDecoder);
+  r.add('ethertype', 0x8035, arpDecoder);
   r.add('ethertype', 0x0800, ipv4Decoder);
   r.add('ethertype', 0x86dd, ipv6Decoder);
   r.register(llcDecoder);

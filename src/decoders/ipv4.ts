@@ -517,9 +517,9 @@ export const ipv4Decoder: Decoder = {
     if (ipTree) {
       const s = ipv4ToString(src);
       ipTree.add(hf.src, offset + 12, 4, src);
-      ipTree.add(hf.addr, offset + 12, 4, src);
-      ipTree.add(hf.srcHost, offset + 12, 4, s, { generated: true });
-      ipTree.add(hf.host, offset + 12, 4, s, { generated: true });
+      ipTree.add(hf.addr, offset + 12, 4, src, { hidden: true });
+      ipTree.add(hf.srcHost, offset + 12, 4, s, { generated: true, hidden: true });
+      ipTree.add(hf.host, offset + 12, 4, s, { generated: true, hidden: true });
     }
     const dstOff = hlen > 20 ? sourceRouteDst(d, offset + 20, Math.min(end, offset + hlen)) : -1;
     ctx.need('ip', offset + 16, 4, end);
@@ -545,16 +545,16 @@ export const ipv4Decoder: Decoder = {
       if (dstOff >= 0) {
         const cur = u32(d, offset + 16);
         ipTree.add(hf.curRt, offset + 16, 4, cur);
-        ipTree.add(hf.curRtHost, offset + 16, 4, ipv4ToString(cur), { generated: true });
+        ipTree.add(hf.curRtHost, offset + 16, 4, ipv4ToString(cur), { generated: true, hidden: true });
         ipTree.add(hf.dst, dstOff, 4, dst, { generated: true });
-        ipTree.add(hf.addr, dstOff, 4, dst, { generated: true });
-        ipTree.add(hf.dstHost, dstOff, 4, s, { generated: true });
-        ipTree.add(hf.host, dstOff, 4, s, { generated: true });
+        ipTree.add(hf.addr, dstOff, 4, dst, { generated: true, hidden: true });
+        ipTree.add(hf.dstHost, dstOff, 4, s, { generated: true, hidden: true });
+        ipTree.add(hf.host, dstOff, 4, s, { generated: true, hidden: true });
       } else {
         ipTree.add(hf.dst, offset + 16, 4, dst);
-        ipTree.add(hf.addr, offset + 16, 4, dst);
-        ipTree.add(hf.dstHost, offset + 16, 4, s, { generated: true });
-        ipTree.add(hf.host, offset + 16, 4, s, { generated: true });
+        ipTree.add(hf.addr, offset + 16, 4, dst, { hidden: true });
+        ipTree.add(hf.dstHost, offset + 16, 4, s, { generated: true, hidden: true });
+        ipTree.add(hf.host, offset + 16, 4, s, { generated: true, hidden: true });
       }
     }
     if (ctx.columns) ctx.setAddresses(ipv4ToString(src), ipv4ToString(dst), true);

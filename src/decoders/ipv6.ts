@@ -423,9 +423,9 @@ function addAddress(t: Tree, d: Uint8Array, o: number, def: typeof hf.src, hostD
   const a = d.subarray(o, o + 16);
   const s = ipv6ToString(a);
   t.add(def, o, 16, a);
-  t.add(hf.addr, o, 16, a);
+  t.add(hf.addr, o, 16, a, { hidden: true });
   t.add(hostDef, o, 16, s, { generated: true });
-  t.add(hf.host, o, 16, s, { generated: true });
+  t.add(hf.host, o, 16, s, { generated: true, hidden: true });
 }
 
 /** Hop-by-hop / destination options headers. */

@@ -1187,13 +1187,18 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   if (flags & TH_RST) ctx.issue('tcp', ei.connectionRst, rstItem, off + 13, 1);
 
   // Checksum and urgent pointer may lie past the captured bytes.
-  if (layer.fail !== FAIL_NONE) {
+  if (layer.fail !== FAIL_NONE && layer.failOffset <= off + 16) {
     if (cols) ctx.appendInfo(info);
     markFail(ctx, layer, t);
     return false;
   }
   t?.add(hf.checksum, off + 16, 2, layer.checksum, { text: `Checksum: 0x${layer.checksum.toString(16).padStart(4, '0')} [unverified]` });
-  t?.add(hf.checksumStatus, off + 16, 0, 2, { generated: true });
+  t?.add(hf.checksumStatus, off + 16, 0, 2, { generated: true, text: '[Checksum Status: Unverified]' });
+  if (layer.fail !== FAIL_NONE && layer.failOffset <= off + 18) {
+    if (cols) ctx.appendInfo(info);
+    markFail(ctx, layer, t);
+    return false;
+  }
   const ui = t?.add(hf.urgentPointer, off + 18, 2, layer.urgent);
   if (flags & TH_URG) {
     if (cols) info += ` Urg=${layer.urgent}`;

@@ -210,8 +210,8 @@ export const udpDecoder: Decoder = {
       layer.tree = t;
       t.add(hf.srcport, offset, 2, srcPort);
       t.add(hf.dstport, offset + 2, 2, dstPort);
-      t.add(hf.port, offset, 2, srcPort);
-      t.add(hf.port, offset + 2, 2, dstPort);
+      t.add(hf.port, offset, 2, srcPort, { hidden: true });
+      t.add(hf.port, offset + 2, 2, dstPort, { hidden: true });
     }
     // Reported end of the IP payload (the wire, not the snaplen).
     let reported = end;

@@ -8,13 +8,17 @@ import { FilterError } from './errors.js';
 import { fromCharConst, fromString, fromWord, latin1ToBytes, type Const, type Ipv4Lit, type Ipv6Lit, type TimeLit } from './literals.js';
 import type { ArithOp, Ent, Expr, Loc, Mode, Range, SetElem } from './parser.js';
 import { bytesToLatin1, compilePcre } from './regex.js';
+import { WIRESHARK_PROTOCOLS } from './wsprotocols.js';
 import {
   bytesContain,
   comparator,
   ConstVals,
   EmptyVals,
   timeToSeconds,
+  utf8Latin1,
+  utf8Length,
   Vals,
+  writeUtf8,
   type Cmp,
   type FieldValues,
 } from './runtime.js';
@@ -195,12 +199,12 @@ function asBytes(src: Vals, kind: Kind, i: number, scratch: Scratch, out: { buf:
     }
     case 'str': {
       const str = src.v[i] as string;
-      const at = scratch.reserve(str.length);
-      const b = scratch.buf;
-      for (let k = 0; k < str.length; k++) b[at + k] = str.charCodeAt(k) & 0xff;
-      out.buf = b;
+      const len = utf8Length(str);
+      const at = scratch.reserve(len);
+      writeUtf8(str, scratch.buf, at);
+      out.buf = scratch.buf;
       out.s = at;
-      out.e = at + str.length;
+      out.e = at + len;
       return;
     }
     default:
@@ -348,7 +352,7 @@ function valueLength(t: SType, n: FieldNode): number {
     case 'ipv6':
       return v instanceof Uint8Array ? v.length : 0;
     case 'string':
-      return typeof v === 'string' ? v.length : 0;
+      return typeof v === 'string' ? utf8Length(v) : 0;
     case 'ipv4':
       return 4;
     case 'uint':
@@ -610,7 +614,14 @@ export class Compiler {
     if (e.k === 'unparsed') {
       const def = fieldByName(e.text);
       if (def) this.checkLayer(e);
-      else if (e.layer) throw err(`${e.text} is not a valid field`, e);
+      else if (WIRESHARK_PROTOCOLS.has(e.text)) {
+        throw new FilterError(
+          `"${e.text}" is a Wireshark protocol that pcapscope does not decode (tshark reads this word as that protocol, not as a value).`,
+          e.pos,
+          e.len,
+          true,
+        );
+      } else if (e.layer) throw err(`${e.text} is not a valid field`, e);
       return def ?? null;
     }
     return null;
@@ -670,7 +681,11 @@ export class Compiler {
       throw err(`Left side of "${opText}" expression must be a field or function, not ${a.text}.`, a);
     if ((a.k === 'arith' || a.k === 'neg') && !allowArith) throw err(`Left side of "${opText}" expression must be a field or function, not ${a.text}.`, a);
     if (a.k === 'arith' || a.k === 'neg') {
-      if (!this.typeOf(a)) throw err('Constant arithmetic expression on the LHS is invalid.', firstLeaf(a));
+      // tshark wants the first operand of a left-hand arithmetic expression to be a field/function
+      let first: Ent = a;
+      while (first.k === 'arith') first = first.a;
+      const lead = first.k === 'neg' ? first.e : first;
+      if (!this.typeOf(lead)) throw err('Constant arithmetic expression on the LHS is invalid.', firstLeaf(a));
     }
     return this.entity(a, undefined, true);
   }
@@ -767,7 +782,7 @@ export class Compiler {
       if (c.b.k !== 'string') throw err('Matches requires a double quoted string on the right side.', c.b);
       const re = compilePcre(c.b.value);
       const one = strKind
-        ? (i: number) => re.test(av.v[i] as string)
+        ? (i: number) => re.test(utf8Latin1(av.v[i] as string))
         : (i: number) => re.test(bytesToLatin1(av.v[i] as Uint8Array, av.s[i]!, av.e[i]!));
       return quantify(av, all, one);
     }
@@ -1057,7 +1072,7 @@ export class Compiler {
           const ta = this.typeOf(a);
           if (!ta) continue;
           if (!t) t = ta;
-          else if (kindOf(ta) !== kindOf(t) || (kindOf(t) !== 'num' && ta.type !== t.type))
+          else if (ta.type !== t.type || ta.bits !== t.bits || !!ta.def?.epoch !== !!t.def?.epoch)
             throw err(`Arguments to '${name}' must have the same type (expected ${ftName(t)}, got ${ftName(ta)})`, locOf(a));
         }
         t ??= want ?? null;

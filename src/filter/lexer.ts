@@ -4,6 +4,7 @@
  * tokens, `.name` forces a field, strings take C escapes, `r"..."` is raw, `'c'` is a character
  * constant, `[` switches to range mode and `#` to layer mode. Tokens are produced on demand, so a
  * syntax error earlier in the filter wins over a lexical error further on, as in tshark. */
+import { fieldByName } from '../decoders/core/fields.js';
 import { FilterError } from './errors.js';
 
 export type TokKind =
@@ -129,7 +130,7 @@ const HEX2 = '[0-9A-Fa-f]{2}';
 const LITERAL_PATTERNS: RegExp[] = [
   new RegExp(`^${IPV4}(?:/[0-9]{1,2})?$`),
   new RegExp(`^(?:${IPV6})(?:/[0-9]{1,3})?$`),
-  new RegExp(`^:?(?:${HEX2}:|${HEX2}(?::${HEX2})+)$`),
+  new RegExp(`^:?${HEX2}(?::${HEX2})+$`),
   new RegExp(`^:[0-9A-Fa-f]+$`),
 ];
 /** Characters any of the literal patterns can contain. */
@@ -218,7 +219,11 @@ export class Lexer {
     }
     if (best > 0) {
       const text = s.slice(start, start + best);
-      if (bestKind === 'FIELD') return this.tok('FIELD', start, start + best, { str: text.slice(1) });
+      if (bestKind === 'FIELD') {
+        // tshark's scanner resolves a `.name` right away
+        if (!fieldByName(text.slice(1))) throw new FilterError(`"${text.slice(1)}" is not a valid protocol or protocol field.`, start, best);
+        return this.tok('FIELD', start, start + best, { str: text.slice(1) });
+      }
       const kw = KEYWORDS[text];
       if (kw) return this.tok(kw.kind, start, start + best, kw.op ? { op: kw.op } : undefined);
       return this.tok('UNPARSED', start, start + best);

@@ -1,6 +1,7 @@
 /** Conversion of filter literals to typed constants, with tshark 4.0's error texts. */
 import { FilterError } from './errors.js';
 import type { Loc } from './parser.js';
+import { literalToString } from './runtime.js';
 import { kindOf, prettyName, type SType } from './types.js';
 
 export interface Ipv4Lit {
@@ -334,7 +335,7 @@ export function fromString(value: string, t: SType, loc: Loc): Const {
       if (t.type === 'ether') throw cannotConvertString(value, t, loc);
       return latin1ToBytes(value);
     case 'str':
-      return value;
+      return literalToString(value);
     case 'abstime': {
       const v = parseAbsTime(value);
       if (!v) throw absTimeError(value, loc);

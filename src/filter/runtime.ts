@@ -149,7 +149,12 @@ export function cmpTimeValues(a: unknown, b: unknown): number {
     bs = (b as SecNsec).sec;
     bn = (b as SecNsec).nsec;
   }
-  if (as !== bs) return as < bs ? -1 : 1;
+  if (as !== bs) {
+    // Wireshark's nstime_cmp returns (int)(a.secs - b.secs): differences beyond 2^31 seconds
+    // wrap around, and tshark's comparisons follow that (kept for identical results)
+    const d = (as - bs) | 0;
+    return d < 0 ? -1 : d > 0 ? 1 : 0;
+  }
   return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
@@ -197,4 +202,68 @@ export function bytesContain(hay: Uint8Array, hs: number, he: number, needle: Ui
 /** Seconds of a time value (for arithmetic). */
 export function timeToSeconds(v: unknown): number {
   return typeof v === 'number' ? v : (v as SecNsec).sec + (v as SecNsec).nsec / 1e9;
+}
+
+// ------------------------------------------------------------------ strings
+// String field values are JS strings (decoders decode the wire text); Wireshark's string fvalues
+// are UTF-8 byte strings. Byte-level operations (len, slices, regex subjects) therefore work on
+// the UTF-8 encoding, which is the string itself when it is ASCII.
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+export function isAscii(s: string): boolean {
+  return !NON_ASCII.test(s);
+}
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Writes the UTF-8 encoding of `s` at `at`; the buffer must have utf8Length(s) bytes free. */
+export function writeUtf8(s: string, out: Uint8Array, at: number): void {
+  let p = at;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) out[p++] = c;
+    else if (c < 0x800) {
+      out[p++] = 0xc0 | (c >> 6);
+      out[p++] = 0x80 | (c & 63);
+    } else {
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        out[p++] = 0xf0 | (c >> 18);
+        out[p++] = 0x80 | ((c >> 12) & 63);
+      } else out[p++] = 0xe0 | (c >> 12);
+      out[p++] = 0x80 | ((c >> 6) & 63);
+      out[p++] = 0x80 | (c & 63);
+    }
+  }
+}
+
+/** The UTF-8 bytes of a string, one char per byte (a regex subject for a byte-level pattern). */
+export function utf8Latin1(s: string): string {
+  return isAscii(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
+}
+
+/** A filter string literal (bytes, one char per byte) as a JS string: UTF-8 decoded when it is
+ * valid UTF-8, else byte for byte. */
+export function literalToString(bytes: string): string {
+  if (isAscii(bytes)) return bytes;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(bytes, 'latin1'));
+  } catch {
+    return bytes;
+  }
 }

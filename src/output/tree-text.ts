@@ -33,6 +33,7 @@ export function treeLine(n: FieldNode): string {
 export function treeLines(nodes: readonly FieldNode[], depth = 0, out: string[] = []): string[] {
   const pad = '    '.repeat(depth);
   for (const n of nodes) {
+    if (n.hidden) continue;
     out.push(pad + treeLine(n));
     if (n.children) treeLines(n.children, depth + 1, out);
   }

@@ -11,6 +11,8 @@ import {
   type Chunk,
   type Pdu,
 } from '../../src/analysis/tcp/reassembly.js';
+import { httpMessageNeed } from '../../src/decoders/http.js';
+import { tlsRecordNeed } from '../../src/decoders/tls.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -281,5 +283,36 @@ describe('Desegmenter', () => {
     ds.push(chunk(2, 5, [6, 7, 8, 9, 10]), () => 0);
     expect(ds.pending).toBe(0);
     expect(ds.stats().discarded).toBe(1);
+  });
+
+  it('puts a TLS record split over three segments on the segment that completes it (tlsRecordNeed)', () => {
+    const record = [0x16, 0x03, 0x03, 0x00, 0x06, 1, 2, 3, 4, 5, 6];
+    const next = [0x17, 0x03, 0x03, 0x00, 0x01, 9];
+    const ds = new Desegmenter(tlsRecordNeed);
+    const got: Pdu[] = [];
+    const take = (p: Pdu) => {
+      const n = 5 + ((p.bytes[3]! << 8) | p.bytes[4]!);
+      got.push({ ...p, bytes: p.bytes.slice(0, n) });
+      return n;
+    };
+    ds.push(chunk(10, 0, record.slice(0, 3)), take); // header incomplete: -1
+    ds.push(chunk(11, 3, record.slice(3, 7)), take); // 4 more needed
+    ds.push(chunk(12, 7, [...record.slice(7), ...next]), take);
+    expect(got.map((p) => [p.firstFrame, p.frame, p.chunks, p.bytes.length])).toEqual([
+      [10, 12, 3, 11],
+      [12, 12, 1, 6],
+    ]);
+  });
+
+  it('waits for an HTTP body announced by Content-Length (httpMessageNeed)', () => {
+    const ds = new Desegmenter(httpMessageNeed);
+    const got: Pdu[] = [];
+    const head = 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n';
+    ds.push(chunk(1, 0, [...bytes(head + '01234')]), (p) => void got.push(p));
+    expect(got).toHaveLength(0);
+    ds.push(chunk(2, head.length + 5, [...bytes('56789')]), (p) => void got.push(p));
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ firstFrame: 1, frame: 2, chunks: 2, unrecognised: false });
+    expect(dec.decode(got[0]!.bytes)).toBe(head + '0123456789');
   });
 });

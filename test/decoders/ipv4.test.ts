@@ -76,9 +76,10 @@ describe('IPv4 header', () => {
     const v6 = decodeHex(`${ETH} 6000000000003b40` + '00'.repeat(32));
     expect(v6.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ip', 'ipv6']);
     expect(v6.packet.cols?.protocol).toBe('IPv6');
-    const empty = decodeHex('', { linkType: LINKTYPE.IPV4 });
-    expect(empty.packet.protocols).toEqual(['frame', 'ip']);
-    expect(empty.packet.malformed).toBe(true);
+    const oneByte = decodeHex('45', { linkType: LINKTYPE.IPV4 });
+    expect(oneByte.packet.protocols).toEqual(['frame', 'ip']);
+    expect(oneByte.packet.malformed).toBe(true);
+    expect(oneByte.packet.cols?.info).toBe('[Malformed Packet]');
   });
   it('snaplen-cut headers are short, with the fields before the cut', () => {
     const t = decodeFrames(fixtureFrames(TRUNCATED));

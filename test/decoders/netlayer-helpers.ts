@@ -451,7 +451,7 @@ export const IP4_FIELDS = [
   'ip.version', 'ip.hdr_len', 'ip.dsfield', 'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.len', 'ip.id', 'ip.flags', 'ip.flags.rb', 'ip.flags.df',
   'ip.flags.mf', 'ip.frag_offset', 'ip.ttl', 'ip.proto', 'ip.checksum', 'ip.checksum.status', 'ip.src', 'ip.addr', 'ip.src_host', 'ip.dst',
   'ip.dst_host', 'ip.host', 'ip.opt.type', 'ip.opt.len', 'ip.opt.ra', 'ip.opt.ptr', 'ip.rec_rt', 'ip.fragment', 'ip.fragment.count',
-  'ip.reassembled.length', 'ip.reassembled.data',
+  'ip.fragments', 'ip.reassembled.length', 'ip.reassembled.data',
 ];
 export const IP6_FIELDS = [
   'ipv6.version', 'ipv6.tclass', 'ipv6.tclass.dscp', 'ipv6.tclass.ecn', 'ipv6.flow', 'ipv6.plen', 'ipv6.nxt', 'ipv6.hlim', 'ipv6.src',
@@ -460,7 +460,7 @@ export const IP6_FIELDS = [
   'ipv6.opt.length', 'ipv6.opt.router_alert', 'ipv6.opt.tel', 'ipv6.routing.nxt', 'ipv6.routing.len', 'ipv6.routing.type',
   'ipv6.routing.segleft', 'ipv6.routing.src.addr', 'ipv6.fraghdr.nxt', 'ipv6.fraghdr.reserved_octet', 'ipv6.fraghdr.offset',
   'ipv6.fraghdr.reserved_bits', 'ipv6.fraghdr.more', 'ipv6.fraghdr.ident', 'ipv6.fragment', 'ipv6.fragment.count',
-  'ipv6.reassembled.length', 'ipv6.reassembled.data',
+  'ipv6.fragments', 'ipv6.reassembled.length', 'ipv6.reassembled.data',
 ];
 export const ICMP_FIELDS = [
   'icmp.type', 'icmp.code', 'icmp.checksum', 'icmp.checksum.status', 'icmp.ident', 'icmp.ident_le', 'icmp.seq', 'icmp.seq_le', 'icmp.unused',

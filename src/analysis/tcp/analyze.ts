@@ -172,8 +172,8 @@ export function analyzeSequence(
         const segs = fwd.segments;
         if (segs.count > 0) {
           // 4.0.x: the oldest unacked segment, whatever its sequence number.
-          a.rto = (now - segs.ts[segs.head]!) / 1e9;
-          a.rtoFrame = segs.frame[segs.head]!;
+          a.rto = (now - segs.time(segs.head)) / 1e9;
+          a.rtoFrame = segs.frame(segs.head);
         } else {
           a.rto = (now - fwd.nextSeqTime) / 1e9;
           a.rtoFrame = fwd.nextSeqFrame;
@@ -216,12 +216,13 @@ export function analyzeSequence(
       if (segs.count > 0) {
         const base = fwd.baseSeq;
         // Wireshark starts from the newest segment, then scans all (relative, unsigned).
-        const newest = segs.tail - 1;
-        let first = (segs.seq[newest]! - base) >>> 0;
-        let last = (segs.next[newest]! - base) >>> 0;
-        for (let i = segs.head; i < segs.tail; i++) {
-          const n = (segs.next[i]! - base) >>> 0;
-          const s = (segs.seq[i]! - base) >>> 0;
+        const buf = segs.buf;
+        const newest = 4 * (segs.tail - 1);
+        let first = (buf[newest + 1]! - base) >>> 0;
+        let last = (buf[newest + 2]! - base) >>> 0;
+        for (let o = 4 * segs.head, e = 4 * segs.tail; o < e; o += 4) {
+          const n = (buf[o + 2]! - base) >>> 0;
+          const s = (buf[o + 1]! - base) >>> 0;
           if (n > last) last = n;
           if (s < first) first = s;
         }

@@ -566,9 +566,11 @@ export class StreamReassembler {
 // Desegmentation for application decoders
 
 /** "How many more bytes does the PDU starting at `off` need?" `n > 0`: at least n more; `-1`:
- * unknown, ask again when more bytes arrive; `0`: the PDU is complete within [off, end). This is
- * the contract of `httpMessageNeed` (decoders/http.ts) and `tlsRecordNeed` (decoders/tls.ts). */
-export type NeedFn = (data: Uint8Array, off: number, end: number) => number;
+ * unknown, ask again when more bytes arrive; `0`: the PDU is complete within [off, end); `null`:
+ * these bytes do not start a PDU of this protocol (they are handed over at once, flagged
+ * `unrecognised`, as Wireshark hands undecodable bytes to `data`). This is the contract of
+ * `httpMessageNeed` (decoders/http.ts) and `tlsRecordNeed` (decoders/tls.ts). */
+export type NeedFn = (data: Uint8Array, off: number, end: number) => number | null;
 
 export interface Pdu {
   /** The PDU's bytes and whatever followed in the same chunks (the decoder says how much it used). */
@@ -581,6 +583,8 @@ export interface Pdu {
   chunks: number;
   /** True when a gap came before this PDU since the previous one (it may start mid-message). */
   afterGap: boolean;
+  /** The need function did not recognise the bytes (returned null). */
+  unrecognised: boolean;
 }
 
 export interface DesegmenterStats {
@@ -669,7 +673,7 @@ export class Desegmenter {
     this.wanted = 0;
     while (off < data.length) {
       const n = this.need(data, off, data.length);
-      if (n !== 0) {
+      if (n !== null && n !== 0) {
         this.wanted = n > 0 ? data.length - off + n : 0;
         break;
       }
@@ -680,6 +684,7 @@ export class Desegmenter {
         frame,
         chunks: off === from ? this.chunks : 1,
         afterGap: this.afterGap,
+        unrecognised: n === null,
       };
       const r = onPdu(pdu);
       const used = r === undefined ? data.length - off : Math.min(r, data.length - off);

@@ -22,57 +22,57 @@ export const geSeq = (x: number, y: number): boolean => ((y - x) | 0) <= 0;
 export const leSeq = (x: number, y: number): boolean => ((x - y) | 0) <= 0;
 
 /**
- * The unacknowledged segments of one direction (Wireshark's `tcp_unacked_t` list), oldest first
- * in typed arrays. Bounded by MAX_UNACKED_SEGMENTS; ACK processing walks newest to oldest like
+ * The unacknowledged segments of one direction (Wireshark's `tcp_unacked_t` list), oldest first,
+ * packed in one Float64Array (frame, seq, nextseq, time per entry: one cache line holds two
+ * entries). Bounded by MAX_UNACKED_SEGMENTS; ACK processing walks newest to oldest like
  * Wireshark's list and compacts in place.
  */
 export class SegmentList {
-  frame: Float64Array;
-  seq: Float64Array;
-  next: Float64Array;
-  ts: Float64Array;
+  /** Entry i is buf[4i .. 4i+3]: frame, seq, nextseq, time (ns). */
+  buf: Float64Array;
   /** Live entries are [head, tail). */
   head = 0;
   tail = 0;
 
   constructor(capacity = 4) {
-    this.frame = new Float64Array(capacity);
-    this.seq = new Float64Array(capacity);
-    this.next = new Float64Array(capacity);
-    this.ts = new Float64Array(capacity);
+    this.buf = new Float64Array(capacity * 4);
   }
 
   get count(): number {
     return this.tail - this.head;
   }
 
+  frame(i: number): number {
+    return this.buf[4 * i]!;
+  }
+  seq(i: number): number {
+    return this.buf[4 * i + 1]!;
+  }
+  next(i: number): number {
+    return this.buf[4 * i + 2]!;
+  }
+  time(i: number): number {
+    return this.buf[4 * i + 3]!;
+  }
+
   push(frame: number, seq: number, next: number, ts: number): void {
-    if (this.tail === this.frame.length) this.makeRoom();
-    const i = this.tail++;
-    this.frame[i] = frame;
-    this.seq[i] = seq;
-    this.next[i] = next;
-    this.ts[i] = ts;
+    if (this.tail * 4 === this.buf.length) this.makeRoom();
+    const o = 4 * this.tail++;
+    const b = this.buf;
+    b[o] = frame;
+    b[o + 1] = seq;
+    b[o + 2] = next;
+    b[o + 3] = ts;
   }
 
   private makeRoom(): void {
     const n = this.count;
-    if (this.head > 0 && n <= this.frame.length >> 1) {
-      this.frame.copyWithin(0, this.head, this.tail);
-      this.seq.copyWithin(0, this.head, this.tail);
-      this.next.copyWithin(0, this.head, this.tail);
-      this.ts.copyWithin(0, this.head, this.tail);
+    if (this.head > 0 && n * 8 <= this.buf.length) {
+      this.buf.copyWithin(0, 4 * this.head, 4 * this.tail);
     } else {
-      const cap = this.frame.length * 2;
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(cap);
-        b.set(a.subarray(this.head, this.tail));
-        return b;
-      };
-      this.frame = grow(this.frame);
-      this.seq = grow(this.seq);
-      this.next = grow(this.next);
-      this.ts = grow(this.ts);
+      const b = new Float64Array(this.buf.length * 2);
+      b.set(this.buf.subarray(4 * this.head, 4 * this.tail));
+      this.buf = b;
     }
     this.head = 0;
     this.tail = n;
@@ -80,38 +80,32 @@ export class SegmentList {
 
   /**
    * Applies an acknowledgment number, newest to oldest: an exact match on a segment's end
-   * records it (the oldest match wins) and removes it; an ack inside a segment trims its start;
-   * segments ending after the ack stay; older ones are removed. Returns the index of the matched
-   * entry's data in `matchOut` ([frame, ts]) or false.
+   * records it (the oldest match wins: `matchOut` = [frame, time]) and removes it; an ack inside
+   * a segment trims its start; segments ending after the ack stay; older ones are removed.
+   * Returns whether a segment matched exactly.
    */
   ack(ack: number, matchOut: Float64Array): boolean {
     let matched = false;
+    const b = this.buf;
     let w = this.tail;
-    const { frame, seq, next, ts } = this;
     for (let i = this.tail - 1; i >= this.head; i--) {
-      const nx = next[i]!;
+      const o = 4 * i;
+      const nx = b[o + 2]!;
       let keep: boolean;
       if (ack === nx) {
         matched = true;
-        matchOut[0] = frame[i]!;
-        matchOut[1] = ts[i]!;
+        matchOut[0] = b[o]!;
+        matchOut[1] = b[o + 3]!;
         keep = false;
-      } else if (gtSeq(ack, seq[i]!) && leSeq(ack, nx)) {
-        seq[i] = ack;
-        keep = true;
-      } else if (gtSeq(nx, ack)) {
+      } else if (gtSeq(ack, b[o + 1]!) && leSeq(ack, nx)) {
+        b[o + 1] = ack;
         keep = true;
       } else {
-        keep = false;
+        keep = gtSeq(nx, ack);
       }
       if (keep) {
         w--;
-        if (w !== i) {
-          frame[w] = frame[i]!;
-          seq[w] = seq[i]!;
-          next[w] = nx;
-          ts[w] = ts[i]!;
-        }
+        if (w !== i) b.copyWithin(4 * w, o, o + 4);
       }
     }
     this.head = w;

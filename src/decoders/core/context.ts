@@ -75,10 +75,11 @@ export class DecodeContext {
     throw new BoundsError(proto, offset, short);
   }
 
-  addLayer<L extends Layer>(layer: L): L {
+  /** Records a decoded layer; `listed` false keeps it out of `frame.protocols` (the frame itself). */
+  addLayer<L extends Layer>(layer: L, listed = true): L {
     layer.errorDepth = this.errorDepth;
     this.packet.layers.push(layer);
-    this.packet.protocols.push(layer.proto);
+    if (listed) this.packet.protocols.push(layer.proto);
     return layer;
   }
 

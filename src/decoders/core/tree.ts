@@ -15,6 +15,8 @@ export interface FieldNode {
   text?: string;
   /** Generated fields (analysis, `[...]` in Wireshark) carry no bytes of their own. */
   generated?: boolean;
+  /** Filterable but not shown in the tree (Wireshark's hidden items: `ip.addr`, `tcp.port`). */
+  hidden?: boolean;
   /** Set when offsets point into a reassembled buffer instead of the frame. */
   source?: string;
   children?: FieldNode[];
@@ -23,6 +25,7 @@ export interface FieldNode {
 export interface AddOptions {
   text?: string;
   generated?: boolean;
+  hidden?: boolean;
 }
 
 /** What decoders write fields into. `add` returns the node's subtree; a collector that keeps only
@@ -50,6 +53,7 @@ export class FullTree implements Tree {
     const n: FieldNode = { def, offset, length, value };
     if (opts?.text !== undefined) n.text = opts.text;
     if (opts?.generated) n.generated = true;
+    if (opts?.hidden) n.hidden = true;
     if (this.node) (this.node.children ??= []).push(n);
     else this.roots.push(n);
     return new FullTree(n, this.roots);

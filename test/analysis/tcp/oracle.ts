@@ -49,9 +49,9 @@ export const INFO = '_ws.col.Info';
 const REASSEMBLY_MARKS = [' [TCP segment of a reassembled PDU]', '[Reassembly error, protocol TCP: '];
 
 /** tshark's Info for a TCP frame, cut before the reassembly texts; null when the TCP summary
- * (`sport → dport [`) is not in it: a sub-dissector (HTTP, TLS ...) wrote the column. */
+ * (`sport → dport`) is not in it: a sub-dissector (HTTP, TLS ...) wrote the column. */
 export function tcpOwnedInfo(info: string, sport: string, dport: string): string | null {
-  if (!info.includes(`${sport} \u2192 ${dport} [`)) return null;
+  if (!info.includes(`${sport} \u2192 ${dport}`)) return null;
   let cut = info.length;
   for (const m of REASSEMBLY_MARKS) {
     const i = info.indexOf(m);
