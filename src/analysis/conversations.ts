@@ -12,8 +12,10 @@
  * summarised `closeLinger` seconds of capture time after its last packet (default 5 s, Zeek's
  * tcp_close_delay); open connections are summarised when idle longer than `idleTimeout` (default:
  * never, so a long-idle connection is not cut in two) or, least recently active first, when more
- * than `maxLive` are open (default 50 000). A million-flow SYN scan thus runs with at most
- * 50 000 trackers (~150 MB) plus ~150 bytes per finished flow. Packets of a stream whose tracker
+ * than `maxLive` are open (default 20 000). A tracker takes about 2.6 kB (a SYN-only one; one
+ * with traffic adds its RTT sampler and coverage ranges, at most 1024 held ranges), so a
+ * million-flow SYN scan runs with at most 20 000 trackers (~55 MB) plus ~150 bytes per finished
+ * flow in the row columns (~150 MB for a million). Packets of a stream whose tracker
  * was already summarised still count in the row; the summary reports them as `lateFrames`.
  */
 import type { Frame } from '../capture/types.js';
@@ -160,9 +162,37 @@ class Rows {
 }
 
 interface Live {
+  stream: number;
   tracker: ConnectionTracker;
   row: number;
   last: number;
+  closed: boolean;
+  prev: Live | null;
+  next: Live | null;
+}
+
+/** Live trackers in order of last activity (a doubly linked list: O(1) to move one to the end or
+ * take the oldest, where a Map used as an LRU slows down with the holes deletions leave). */
+class LruList {
+  head: Live | null = null;
+  tail: Live | null = null;
+  size = 0;
+  push(l: Live): void {
+    l.prev = this.tail;
+    l.next = null;
+    if (this.tail) this.tail.next = l;
+    else this.head = l;
+    this.tail = l;
+    this.size++;
+  }
+  remove(l: Live): void {
+    if (l.prev) l.prev.next = l.next;
+    else this.head = l.next;
+    if (l.next) l.next.prev = l.prev;
+    else this.tail = l.prev;
+    l.prev = l.next = null;
+    this.size--;
+  }
 }
 
 /** Where the TCP/UDP layers' network addresses are: the IP layer just before them. */
@@ -271,8 +301,10 @@ export class ConversationTable {
   private tcpIndex = new Int32Array(1024);
   private udpIndex = new Int32Array(1024);
   private first: Frame | null = null;
-  private readonly open = new Map<number, Live>();
-  private readonly closed = new Map<number, Live>();
+  /** Live trackers by stream, and the same in two activity-ordered lists. */
+  private readonly liveByStream = new Map<number, Live>();
+  private readonly open = new LruList();
+  private readonly closed = new LruList();
   private readonly track: boolean;
   private readonly wantTcp: boolean;
   private readonly wantUdp: boolean;
@@ -291,7 +323,7 @@ export class ConversationTable {
     this.wantUdp = protos.includes('udp');
     this.linger = opts.closeLinger ?? 5;
     this.idle = opts.idleTimeout ?? Infinity;
-    this.maxLive = opts.maxLive ?? 50000;
+    this.maxLive = opts.maxLive ?? 20000;
     this.onSummary = opts.onSummary;
   }
 
@@ -302,7 +334,7 @@ export class ConversationTable {
 
   /** Open trackers right now. */
   get live(): number {
-    return this.open.size + this.closed.size;
+    return this.liveByStream.size;
   }
 
   /** Takes one decoded frame. `counted` false: the frame only sets the time reference (a frame a
@@ -403,40 +435,39 @@ export class ConversationTable {
   private trackTcp(packet: Packet, t: TcpLayer, row: number, dir: 0 | 1, rel: NsRel, ip: Layer | undefined): void {
     const stream = t.analysis!.stream;
     const now = nsToSec(rel);
-    let live = this.open.get(stream) ?? this.closed.get(stream);
+    let live = this.liveByStream.get(stream);
     if (!live) {
       if (this.rows.hasBrief[row]) {
         // summarised already: the row counts it, the summary notes it
         this.rows.late[row]!++;
         return;
       }
-      live = { tracker: new ConnectionTracker({ ports: [t.srcPort, t.dstPort] }), row, last: now };
-    }
+      live = { stream, tracker: new ConnectionTracker({ ports: [t.srcPort, t.dstPort] }), row, last: now, closed: false, prev: null, next: null };
+      this.liveByStream.set(stream, live);
+    } else (live.closed ? this.closed : this.open).remove(live);
     const ev = segmentEvent(packet, t, dir, now, ip);
     if (ev) live.tracker.push(ev);
     live.last = now;
-    // keep each map in order of last activity (Map iteration follows insertion)
-    const wasClosed = this.closed.delete(stream);
-    if (!wasClosed) this.open.delete(stream);
-    if (live.tracker.closed) this.closed.set(stream, live);
-    else this.open.set(stream, live);
+    live.closed = live.tracker.closed;
+    (live.closed ? this.closed : this.open).push(live);
   }
 
   /** Summarises trackers that are done, oldest activity first. */
   private sweep(now: number): void {
-    for (const [stream, live] of this.closed) {
-      if (now - live.last < this.linger) break;
-      this.closed.delete(stream);
+    for (let l = this.closed.head; l && now - l.last >= this.linger; l = this.closed.head) {
+      this.closed.remove(l);
+      this.liveByStream.delete(l.stream);
       this.evictions.closed++;
-      this.summarise(stream, live);
+      this.summarise(l.stream, l);
     }
-    for (const [stream, live] of this.open) {
-      const idle = now - live.last >= this.idle;
-      if (!idle && this.open.size + this.closed.size <= this.maxLive) break;
-      this.open.delete(stream);
+    for (let l = this.open.head; l; l = this.open.head) {
+      const idle = now - l.last >= this.idle;
+      if (!idle && this.liveByStream.size <= this.maxLive) break;
+      this.open.remove(l);
+      this.liveByStream.delete(l.stream);
       if (idle) this.evictions.idle++;
       else this.evictions.pressure++;
-      this.summarise(stream, live);
+      this.summarise(l.stream, l);
     }
   }
 
@@ -476,10 +507,11 @@ export class ConversationTable {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    const all = [...this.open, ...this.closed].sort((x, y) => x[0] - y[0]);
-    this.open.clear();
-    this.closed.clear();
-    for (const [stream, live] of all) this.summarise(stream, live);
+    const all = [...this.liveByStream.values()].sort((x, y) => x.stream - y.stream);
+    this.liveByStream.clear();
+    this.open.head = this.open.tail = this.closed.head = this.closed.tail = null;
+    this.open.size = this.closed.size = 0;
+    for (const live of all) this.summarise(live.stream, live);
   }
 
   /** One row as an object. */
@@ -534,6 +566,24 @@ export class ConversationTable {
       brief,
       state: proto === 'udp' ? (R.framesBA[r]! > 0 ? 'SF' : 'S0') : brief ? brief.connState : null,
     };
+  }
+
+  /** Row indexes of one protocol: in first-seen order (tshark's conversation array order), by
+   * stream index, or as `-z conv` prints them (total frames descending, ties first-seen). */
+  indexes(proto: Proto, order: 'seen' | 'stream' | 'frames'): Int32Array {
+    const R = this.rows;
+    const code = proto === 'tcp' ? 0 : 1;
+    let n = 0;
+    for (let r = 0; r < R.n; r++) if (R.proto[r] === code) n++;
+    const idx = new Int32Array(n);
+    n = 0;
+    for (let r = 0; r < R.n; r++) if (R.proto[r] === code) idx[n++] = r;
+    if (order === 'stream') idx.sort((a, b) => R.stream[a]! - R.stream[b]!);
+    else if (order === 'frames') {
+      const tot = (r: number) => R.framesAB[r]! + R.framesBA[r]!;
+      idx.sort((a, b) => tot(b) - tot(a) || a - b);
+    }
+    return idx;
   }
 
   /** Rows of one protocol in first-seen order (tshark's conversation array order). */

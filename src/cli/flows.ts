@@ -23,7 +23,7 @@ import type { ConnectionSummary } from '../analysis/tcp/connection.js';
 import type { FieldDef } from '../decoders/core/fields.js';
 import { decodeCapture } from '../engine/decode.js';
 import type { CompiledFilter } from '../filter/index.js';
-import { flowJson, flowsText, tsharkConvText } from '../report/flows-text.js';
+import { flowJson, writeFlowsText, writeTsharkConv } from '../report/flows-text.js';
 import { Output, warn } from './out.js';
 
 /** Where a command writes its lines (stdout by default; tests collect them). */
@@ -62,6 +62,10 @@ async function compile(text: string): Promise<CompiledFilter | number> {
     }
     throw e;
   }
+}
+
+function* rowsAt(table: ConversationTable, idx: Int32Array): Generator<FlowRow> {
+  for (const i of idx) yield table.row(i);
 }
 
 /** Parses `conv,tcp[,filter]`; null when it is not a conversation statistic we know. */
@@ -108,7 +112,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     for (let i = unreadable ? -1 : stats.length - 1; i >= 0; i--) {
       const s = stats[i]!;
       s.table.finish();
-      out.line(tsharkConvText(s.proto, s.table.rowsOf(s.proto), s.filterText).replace(/\n$/, ''));
+      writeTsharkConv(s.proto, rowsAt(s.table, s.table.indexes(s.proto, 'frames')), s.filterText, (l) => out.line(l));
     }
   } else {
     let filter: CompiledFilter | undefined;
@@ -128,17 +132,26 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
     });
     table.finish();
-    const tcp = table.rowsByStream('tcp');
-    const udp = table.rowsByStream('udp');
-    if (format === 'text') out.line(flowsText(tcp, udp).replace(/\n$/, ''));
-    else if (format === 'jsonl') for (const r of udp) out.line(JSON.stringify(flowJson(r, null)));
+    const tcp = table.indexes('tcp', 'stream');
+    const udp = table.indexes('udp', 'stream');
+    const emit = (l: string) => out.line(l);
+    if (format === 'text') writeFlowsText(() => rowsAt(table, tcp), tcp.length, () => rowsAt(table, udp), udp.length, emit);
+    else if (format === 'jsonl') for (const r of rowsAt(table, udp)) out.line(JSON.stringify(flowJson(r, null)));
     else {
-      const doc = {
-        file,
-        tcp: tcp.map((r) => flowJson(r, summaries.get(r.stream) ?? null)),
-        udp: udp.map((r) => flowJson(r, null)),
+      // one flow per line inside the document, written as it goes
+      out.line(`{\n  "file": ${JSON.stringify(file)},`);
+      const list = (name: string, idx: Int32Array, last: boolean) => {
+        out.line(`  "${name}": [`);
+        let k = 0;
+        for (const r of rowsAt(table, idx)) {
+          const j = JSON.stringify(flowJson(r, r.proto === 'tcp' ? (summaries.get(r.stream) ?? null) : null));
+          out.line(`    ${j}${++k < idx.length ? ',' : ''}`);
+        }
+        out.line(`  ]${last ? '' : ','}`);
       };
-      out.line(JSON.stringify(doc, null, 2));
+      list('tcp', tcp, false);
+      list('udp', udp, true);
+      out.line('}');
     }
   }
   out.flush();

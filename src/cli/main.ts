@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { flowsCommand } from './flows.js';
+import { followCommand } from './follow.js';
 import { packetsCommand } from './packets.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -32,6 +34,28 @@ export async function main(argv: string[]): Promise<number> {
   ).action(async (file: string, opts) => {
     code = await packetsCommand(file, opts);
   });
+
+  program
+    .command('flows')
+    .description('one row per TCP and UDP conversation: state, packets and bytes each way, RTT, retransmissions')
+    .argument('<file>', "capture file or '-' for standard input")
+    .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'json', 'jsonl']))
+    .option('-Y, --filter <filter>', 'count only packets matching this display filter')
+    .option('-z, --stat <stat>', "tshark statistics: conv,tcp or conv,udp, optionally ',FILTER' (repeatable)", collect, [])
+    .option('--tshark-conv', 'print exactly what tshark -q -z conv,tcp prints')
+    .action(async (file: string, opts) => {
+      code = await flowsCommand(file, opts);
+    });
+
+  program
+    .command('follow')
+    .description('the reassembled conversation of one TCP stream, as tshark -z follow,tcp prints it')
+    .argument('<file>', "capture file or '-' for standard input")
+    .argument('<stream>', 'tcp.stream index (see pcapscope flows)')
+    .addOption(new Option('--format <format>', 'ascii (default), hex, raw, yaml or text').choices(['ascii', 'hex', 'raw', 'yaml', 'text']))
+    .action(async (file: string, stream: string, opts) => {
+      code = await followCommand(file, stream, opts);
+    });
 
   packetOptions(
     program

@@ -717,6 +717,7 @@ function variantOf(ctx: DecodeContext): DnsVariant {
 /** DNS over UDP; also mDNS (UDP 5353) and LLMNR (UDP 5355), which share its format. */
 export const dnsDecoder: Decoder = {
   proto: 'dns',
+  fieldPrefixes: ['dns', 'mdns', 'llmnr', 'text'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     decodeMessage(ctx, offset, end, tree, -1, variantOf(ctx));
   },
@@ -734,6 +735,7 @@ export function dnsTcpMessageNeed(data: Uint8Array, offset: number, end: number)
  * message cut by the segment end is shown as far as it goes (reassembly comes from TCP). */
 export const dnsTcpDecoder: Decoder = {
   proto: 'dns',
+  fieldPrefixes: ['dns', 'mdns', 'llmnr', 'text'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     let off = offset;
     for (let i = 0; off + 2 <= end && i < 1024; i++) {

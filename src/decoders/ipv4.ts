@@ -366,6 +366,7 @@ export function frameTime(ctx: DecodeContext): number {
 /** IPv4 (RFC 791): header, options, fragments (reassembled like Wireshark's default). */
 export const ipv4Decoder: Decoder = {
   proto: 'ip',
+  fieldPrefixes: ['ip', '_ws'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;
     ctx.setProtocol('IPv4');

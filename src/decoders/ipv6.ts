@@ -172,6 +172,7 @@ const MAX_EXT_HEADERS = 32;
 /** IPv6 (RFC 8200) with hop-by-hop, routing, fragment and destination-options headers. */
 export const ipv6Decoder: Decoder = {
   proto: 'ipv6',
+  fieldPrefixes: ['ipv6', 'ip'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;
     ctx.setProtocol('IPv6');

@@ -4,15 +4,22 @@
  * The work is split in two so that the output can carry Wireshark's per-conversation values
  * (relative sequence numbers, scaled window, stream index, analysis flags) in Wireshark's order:
  *
- * - `tcpDecoder.decode` reads the fixed header and walks the options once into the typed
- *   `TcpLayer` (the fast path stops there), adds the protocol node, the ports and the Info
- *   `sport → dport` prefix, and returns the payload hand-off.
- * - `renderTcp` writes every other tree item and the rest of the Info column. The TCP analyzer
- *   (`src/analysis/tcp/`) calls it after its per-packet analysis; when no analyzer is registered
- *   the decoder calls it itself with no analysis (absolute numbers, no stream).
+ * - `tcpDecoder.decode` reads the fixed header into the typed `TcpLayer` (seglen from the IP
+ *   layer's reported length), adds the protocol node, the ports and the Info `sport → dport`
+ *   prefix, and returns the payload range.
+ * - `renderTcp` walks the options (filling the layer's option values: MSS, window scale, SACK,
+ *   timestamps) and writes every other tree item, the expert items and the rest of the Info
+ *   column. The TCP analyzer (`src/analysis/tcp/`) calls it after its per-packet analysis, which
+ *   Wireshark also runs before the options; when no analyzer is registered the decoder calls it
+ *   itself with no analysis (absolute numbers, no stream) and decides the hand-off.
  *
- * Option effects on the conversation (window scale, SACK blocks, TFO) are applied by the
- * analyzer from the typed layer, after the analysis of the packet, as Wireshark does.
+ * Without a tree and without columns nothing but the option walk and the expert records is done
+ * (no strings are built). Option effects on the conversation (window scale, SACK blocks, TFO)
+ * are applied by the analyzer from the typed layer after the walk, as Wireshark does.
+ *
+ * Not decoded in detail (kind/length/generic node only): MPTCP, SCPS, SNACK, Riverbed options.
+ * Not done here: checksum verification (tshark's default is off), reassembly and the texts it
+ * adds (` [TCP segment of a reassembled PDU]`, `[Reassembly error ...]`).
  */
 import type { DecodeContext, DecodeResult, Next } from './core/context.js';
 import { expert, type ExpertDef } from './core/expert.js';
@@ -323,6 +330,13 @@ const MIDDLE_DOT = '\u00b7';
 /** Info / flags-item text of the flag bits: `SYN, ACK`, `<None>`; with Accurate ECN the AE, CWR
  * and ECE bits are one counter: `ACK, ACE=3`. */
 export function tcpFlagsToString(flags: number, accEcn = false): string {
+  if (!accEcn) return (FLAGS_TEXT[flags & 0xfff] ??= flagsText(flags & 0xfff, false));
+  return flagsText(flags, true);
+}
+
+const FLAGS_TEXT: string[] = [];
+
+function flagsText(flags: number, accEcn: boolean): string {
   let s = '';
   for (let i = 0; i < (accEcn ? 6 : 9); i++) {
     if (flags & (1 << i)) s += (s ? ', ' : '') + FLAG_NAMES[i];
@@ -490,6 +504,7 @@ function engineRenders(ctx: DecodeContext): boolean {
 
 export const tcpDecoder: Decoder = {
   proto: 'tcp',
+  fieldPrefixes: ['tcp', 'mptcp', 'text'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     ctx.need('tcp', offset, 4, end);
     const v = ctx.view;
@@ -529,8 +544,8 @@ export const tcpDecoder: Decoder = {
       layer.tree = t;
       t.add(hf.srcport, offset, 2, srcPort);
       t.add(hf.dstport, offset + 2, 2, dstPort);
-      t.add(hf.port, offset, 2, srcPort);
-      t.add(hf.port, offset + 2, 2, dstPort);
+      t.add(hf.port, offset, 2, srcPort, { hidden: true });
+      t.add(hf.port, offset + 2, 2, dstPort, { hidden: true });
       // Inside an ICMP (v4) error Wireshark shows the raw sequence number at once: the quote
       // may stop right after it.
       if (ctx.errorDepth > 0 && ip?.proto === 'ip' && offset + 8 <= end) t.add(hf.seq, offset + 4, 4, v.getUint32(offset + 4));
@@ -1071,7 +1086,7 @@ const geSeq = (x: number, y: number) => ((y - x) | 0) <= 0;
  * header ran out. `a` is the packet's analysis (undefined: no analyzer). Without a tree and
  * without columns only the option walk and the expert items remain. Returns false when decoding
  * stopped early (then nothing is handed to a sub-dissector). */
-export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnalysis | undefined, extras?: RenderExtras): boolean {
+export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnalysis | undefined): boolean {
   const t = layer.tree;
   const cols = ctx.columns && ctx.errorDepth === 0;
   const off = layer.offset;
@@ -1237,7 +1252,6 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     }
   } else layer.optionsComplete = true;
   if (cols) ctx.appendInfo(info);
-  extras?.afterOptions?.();
   if (a && a.hasTa) renderAnalysis(ctx, a, t, off);
   // Payload
   if (layer.payloadCaptured > 0) {
@@ -1255,12 +1269,6 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   return true;
 }
 
-/** Hooks for the analyzer (and later the reassembly) around rendering. */
-export interface RenderExtras {
-  /** Called after the options were walked (and applied to the layer), before the SEQ/ACK tree:
-   * the analyzer prints the analysis only after the options' effects, as Wireshark does. */
-  afterOptions?: () => void;
-}
 
 function isFragmentIp(ctx: DecodeContext): boolean {
   return unreassembledFragment(enclosingIp(ctx) as IpLikeLayer | undefined);
@@ -1306,7 +1314,7 @@ function renderAnalysis(ctx: DecodeContext, a: TcpPacketAnalysis, t: Tree | unde
   const fi = at?.add(hf.analysisFlags, off, 0, null, { generated: true, text: '[TCP Analysis Flags]' });
   const cols = ctx.columns && ctx.errorDepth === 0;
   const pre = (s: string) => {
-    if (cols) ctx.prependInfo(s);
+    if (cols) ctx.prependInfo(s, true);
   };
   const issue = (def: ExpertDef, msg?: string) => ctx.issue('tcp', def, fi, off, 0, msg);
   if (f & TCP_A.REUSED_PORTS) {

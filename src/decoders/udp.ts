@@ -184,6 +184,7 @@ function ipReportedEnd(ctx: DecodeContext): number | undefined {
 /** RFC 768 UDP. */
 export const udpDecoder: Decoder = {
   proto: 'udp',
+  fieldPrefixes: ['udp', 'text'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const quoted = ctx.errorDepth > 0;
     ctx.need('udp', offset, 8, end);

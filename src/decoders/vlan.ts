@@ -60,6 +60,7 @@ export interface VlanLayer extends Layer {
  * `ethertype` table again. */
 export const vlanDecoder: Decoder = {
   proto: 'vlan',
+  fieldPrefixes: ['vlan', 'ieee8021ad', 'ieee8021ah'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;
     ctx.setProtocol('VLAN');
@@ -87,6 +88,7 @@ export const vlanDecoder: Decoder = {
 /** IEEE 802.1ad service tag (EtherType 0x88a8). */
 export const ieee8021adDecoder: Decoder = {
   proto: 'ieee8021ad',
+  fieldPrefixes: ['vlan', 'ieee8021ad', 'ieee8021ah'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;
     ctx.setProtocol('IEEE 802.1ad');

@@ -60,11 +60,12 @@ export async function decodeCapture(
   session: Session = new Session(defaultRegistry()),
 ): Promise<ReadResult> {
   const want = new Set<number>();
-  if (Array.isArray(opts.tree)) for (const d of opts.tree as readonly FieldDef[]) want.add(d.id);
-  if (opts.filter) for (const d of opts.filter.fields) want.add(d.id);
+  const names = new Set<string>();
+  if (Array.isArray(opts.tree)) for (const d of opts.tree as readonly FieldDef[]) (want.add(d.id), names.add(d.name));
+  if (opts.filter) for (const d of opts.filter.fields) (want.add(d.id), names.add(d.name));
   const full = opts.tree === 'full';
   const collect = !full && want.size > 0;
-  const collector = collect ? new FieldCollector(want, fieldCount()) : null;
+  const collector = collect ? new FieldCollector(want, fieldCount(), names) : null;
   let handed = 0;
   const result = await readCapture(path, (frame) => {
     collector?.reset();

@@ -6,7 +6,7 @@ import { ipv6ToString, ipv4ToString, macToString } from '../decoders/core/format
 import type { FieldNode } from '../decoders/core/tree.js';
 import { FilterError } from './errors.js';
 import { fromCharConst, fromString, fromWord, latin1ToBytes, type Const, type Ipv4Lit, type Ipv6Lit, type TimeLit } from './literals.js';
-import type { ArithOp, Ent, Expr, Loc, Mode, Range, SetElem } from './parser.js';
+import type { ArithOp, Ent, Expr, Loc, Range, SetElem } from './parser.js';
 import { bytesToLatin1, compilePcre } from './regex.js';
 import { WIRESHARK_PROTOCOLS } from './wsprotocols.js';
 import {
@@ -55,16 +55,78 @@ const err = (msg: string, loc: Loc) => new FilterError(msg, loc.pos, loc.len);
 const TRAILER_FIELDS = ['eth.padding', 'eth.trailer', 'eth.fcs'];
 /** Protocols whose data covers the whole frame, padding included. */
 const WHOLE_FRAME_PROTOCOLS = new Set(['frame', 'eth', 'sll', 'null', 'loop']);
+/** Fields present when a frame completes a reassembly: the layers decoded from the reassembled
+ * buffer have offsets into that buffer, which the field collector does not keep, so their bytes
+ * cannot be read from the frame. */
+const REASSEMBLY_MARKERS = ['ip.reassembled.length', 'ipv6.reassembled.length', 'tcp.reassembled.length', 'tcp.segments'];
+/** Protocols that are always decoded from the frame itself, even in a reassembling frame. */
+const IN_FRAME_PROTOCOLS = new Set(['frame', 'eth', 'sll', 'vlan', 'ieee8021ad', 'llc', 'null', 'loop', 'raw', 'arp', 'ip', 'ipv6', 'tcp']);
 
 // ------------------------------------------------------------------ value producers
 
+/** Where a protocol's data ends, as Wireshark's protocol tvbs do: an IPv4/IPv6 layer ends with
+ * its total/payload length (so Ethernet padding and data after a quoted datagram are outside),
+ * a protocol carried by IP ends with the innermost enclosing IP layer, others at the end of the
+ * frame minus any Ethernet padding/trailer/FCS. */
+class DataEnds {
+  constructor(
+    private readonly trailerIds: number[],
+    private readonly ip: number,
+    private readonly ipLen: number,
+    private readonly ip6: number,
+    private readonly ip6Plen: number,
+  ) {}
+
+  end(name: string, n: FieldNode, fv: FieldValues, flen: number): number {
+    if (WHOLE_FRAME_PROTOCOLS.has(name)) return flen;
+    if (name === 'ip') return this.netEnd(false, n, fv, flen);
+    if (name === 'ipv6') return this.netEnd(true, n, fv, flen);
+    let best: FieldNode | null = null;
+    let bestV6 = false;
+    for (const v6 of [false, true]) {
+      const list = fv.get(v6 ? this.ip6 : this.ip);
+      if (!list) continue;
+      for (const x of list) {
+        if (x.offset < n.offset && (!best || x.offset > best.offset)) {
+          best = x;
+          bestV6 = v6;
+        }
+      }
+    }
+    return best ? this.netEnd(bestV6, best, fv, flen) : this.trailerEnd(n, fv, flen);
+  }
+
+  private netEnd(v6: boolean, n: FieldNode, fv: FieldValues, flen: number): number {
+    const nodes = fv.get(v6 ? this.ip6 : this.ip);
+    const lens = fv.get(v6 ? this.ip6Plen : this.ipLen);
+    if (nodes && lens && lens.length === nodes.length) {
+      const k = nodes.indexOf(n);
+      const len = k >= 0 ? lens[k]!.value : null;
+      if (typeof len === 'number' && len > 0) return Math.min(flen, n.offset + (v6 ? 40 : 0) + len);
+    }
+    return this.trailerEnd(n, fv, flen);
+  }
+
+  private trailerEnd(n: FieldNode, fv: FieldValues, flen: number): number {
+    let end = flen;
+    for (const id of this.trailerIds) {
+      const tr = fv.get(id);
+      if (tr) for (const x of tr) if (x.offset > n.offset && x.offset < end) end = x.offset;
+    }
+    return end;
+  }
+}
+
 class FieldVals extends Vals {
-  private readonly conv: (node: FieldNode, i: number, frame: Uint8Array, fv: FieldValues) => void;
+  /** Stores occurrence `node` at index `i`; false when its value does not fit the field type
+   * (a decoder quirk must not crash a filter: such an occurrence is skipped). */
+  private readonly conv: (node: FieldNode, i: number, frame: Uint8Array, fv: FieldValues) => boolean;
 
   constructor(
     readonly def: FieldDef,
     span: boolean,
-    trailerIds: number[],
+    ends: DataEnds | null,
+    markerIds: number[] = [],
   ) {
     super();
     const t = stypeOf(def);
@@ -74,69 +136,93 @@ class FieldVals extends Vals {
     const e = this.e;
     switch (kind) {
       case 'num':
-        this.conv =
-          def.type === 'bool'
-            ? (n, i) => {
-                v[i] = n.value ? 1 : 0;
-              }
-            : (n, i) => {
-                v[i] = typeof n.value === 'boolean' ? (n.value ? 1 : 0) : n.value;
-              };
+        this.conv = (n, i) => {
+          const x = n.value;
+          if (typeof x === 'number' || typeof x === 'bigint') v[i] = def.type === 'bool' ? (x ? 1 : 0) : x;
+          else if (typeof x === 'boolean') v[i] = x ? 1 : 0;
+          else return false;
+          return true;
+        };
         break;
       case 'ipv4':
         this.conv = (n, i) => {
+          if (typeof n.value !== 'number') return false;
           v[i] = n.value;
           s[i] = 32;
+          return true;
         };
         break;
       case 'ipv6':
         this.conv = (n, i) => {
+          if (!(n.value instanceof Uint8Array) || n.value.length !== 16) return false;
           v[i] = n.value;
           s[i] = 128;
+          return true;
         };
         break;
       case 'bytes':
         if (def.type === 'protocol') {
-          const whole = WHOLE_FRAME_PROTOCOLS.has(def.name);
+          const inFrame = IN_FRAME_PROTOCOLS.has(def.name);
+          const name = def.name;
           this.conv = (n, i, frame, fv) => {
             if (n.value instanceof Uint8Array) {
               v[i] = n.value;
               s[i] = 0;
               e[i] = n.value.length;
-              return;
+              return true;
             }
+            // bytes we cannot locate: a node beyond the frame, or a layer of a reassembled buffer
+            if (n.offset < 0 || n.offset + n.length > frame.length) return false;
+            if (!inFrame) for (const id of markerIds) if (fv.get(id)?.length) return false;
             v[i] = frame;
-            s[i] = Math.min(n.offset, frame.length);
+            s[i] = Math.min(Math.max(0, n.offset), frame.length);
             if (span) {
-              e[i] = Math.min(n.offset + n.length, frame.length);
-              return;
+              e[i] = Math.max(s[i]!, Math.min(n.offset + n.length, frame.length));
+              return true;
             }
-            let end = frame.length;
-            if (!whole) {
-              for (const id of trailerIds) {
-                const tr = fv.get(id);
-                if (tr) for (const x of tr) if (x.offset > n.offset && x.offset < end) end = x.offset;
-              }
-            }
+            const end = ends ? ends.end(name, n, fv, frame.length) : frame.length;
             e[i] = Math.max(s[i]!, end);
+            return true;
           };
         } else {
           this.conv = (n, i) => {
-            const b = n.value instanceof Uint8Array ? n.value : EMPTY;
-            v[i] = b;
+            if (!(n.value instanceof Uint8Array)) return false;
+            v[i] = n.value;
             s[i] = 0;
-            e[i] = b.length;
+            e[i] = n.value.length;
+            return true;
           };
         }
         break;
       case 'str':
         this.conv = (n, i) => {
-          v[i] = typeof n.value === 'string' ? n.value : n.value instanceof Uint8Array ? bytesToLatin1(n.value, 0, n.value.length) : String(n.value ?? '');
+          const x = n.value;
+          if (typeof x === 'string') v[i] = x;
+          else if (x instanceof Uint8Array) v[i] = bytesToLatin1(x, 0, x.length);
+          else return false;
+          return true;
+        };
+        break;
+      case 'double':
+        this.conv = (n, i) => {
+          if (typeof n.value !== 'number') return false;
+          v[i] = n.value;
+          return true;
+        };
+        break;
+      case 'time':
+      case 'abstime':
+        this.conv = (n, i) => {
+          const x = n.value;
+          if (typeof x === 'number' || (x !== null && typeof x === 'object' && 'sec' in x && 'nsec' in x)) v[i] = x;
+          else return false;
+          return true;
         };
         break;
       default:
         this.conv = (n, i) => {
           v[i] = n.value;
+          return true;
         };
     }
   }
@@ -148,8 +234,9 @@ class FieldVals extends Vals {
       return;
     }
     const conv = this.conv;
-    for (let i = 0; i < nodes.length; i++) conv(nodes[i]!, i, frame, fv);
-    this.n = nodes.length;
+    let k = 0;
+    for (let i = 0; i < nodes.length; i++) if (conv(nodes[i]!, k, frame, fv)) k++;
+    this.n = k;
   }
 }
 
@@ -234,17 +321,22 @@ class SliceVals extends Vals {
       asBytes(this.inner, this.innerKind, i, this.scratch, this.tmp);
       const { buf, s: fs, e: fe } = this.tmp;
       const flen = fe - fs;
+      // A range that does not fit gives an empty byte string, not "no value": tshark then finds
+      // `x[99] != 00` and `x[99] < 00` true, and `x[99]` alone false (see the existence test).
       if (single) {
         const r = this.resolve(this.ranges[0]!, flen);
-        if (r < 0) continue;
-        this.v[n] = buf;
-        this.s[n] = fs + this.rs;
-        this.e[n] = fs + this.rs + r;
+        if (r < 0) {
+          this.v[n] = EMPTY;
+          this.s[n] = this.e[n] = 0;
+        } else {
+          this.v[n] = buf;
+          this.s[n] = fs + this.rs;
+          this.e[n] = fs + this.rs + r;
+        }
         n++;
         continue;
       }
-      // several ranges: concatenate until the first one that fails (tshark keeps what it has,
-      // and yields nothing when the first range already fails)
+      // several ranges: concatenate until the first one that fails (tshark keeps what it has)
       let total = 0;
       const parts: number[] = [];
       for (const rg of this.ranges) {
@@ -253,7 +345,12 @@ class SliceVals extends Vals {
         parts.push(this.rs, len);
         total += len;
       }
-      if (total === 0) continue;
+      if (total === 0) {
+        this.v[n] = EMPTY;
+        this.s[n] = this.e[n] = 0;
+        n++;
+        continue;
+      }
       const at = this.scratch.reserve(total);
       const out = this.scratch.buf;
       let w = at;
@@ -440,8 +537,8 @@ function intOp(op: ArithOp, a: number | bigint, b: number | bigint, signed: bool
     if (a >= I32_MIN && a <= U32_MAX && b >= I32_MIN && b <= U32_MAX && (r < I32_MIN || r > U32_MAX)) return null;
     return r;
   }
-  const x = BigInt(a);
-  const y = BigInt(b);
+  const x = typeof a === 'bigint' ? a : BigInt(Math.trunc(a));
+  const y = typeof b === 'bigint' ? b : BigInt(Math.trunc(b));
   switch (op) {
     case '+':
       return x + y;
@@ -546,7 +643,6 @@ function isTextual(e: Ent): boolean {
 export class Compiler {
   private readonly fields = new Map<number, FieldDef>();
   private needsBytes = false;
-  private trailerIds: number[] | null = null;
 
   compile(ast: Expr): Compiled {
     const test = this.expr(ast);
@@ -557,18 +653,36 @@ export class Compiler {
     this.fields.set(def.id, def);
   }
 
-  private trailers(): number[] {
-    if (!this.trailerIds) {
-      this.trailerIds = [];
-      for (const name of TRAILER_FIELDS) {
+  private markerIds: number[] | null = null;
+
+  private markers(): number[] {
+    if (!this.markerIds) {
+      this.markerIds = [];
+      for (const name of REASSEMBLY_MARKERS) {
         const d = fieldByName(name);
         if (d) {
           this.use(d);
-          this.trailerIds.push(d.id);
+          this.markerIds.push(d.id);
         }
       }
     }
-    return this.trailerIds;
+    return this.markerIds;
+  }
+
+  private dataEnds: DataEnds | null = null;
+
+  private ends(): DataEnds {
+    if (!this.dataEnds) {
+      const id = (name: string): number => {
+        const d = fieldByName(name);
+        if (!d) return -1;
+        this.use(d);
+        return d.id;
+      };
+      const trailers = TRAILER_FIELDS.map(id).filter((x) => x >= 0);
+      this.dataEnds = new DataEnds(trailers, id('ip'), id('ip.len'), id('ipv6'), id('ipv6.plen'));
+    }
+    return this.dataEnds;
   }
 
   // ---------------------------------------------------------------- logic
@@ -657,7 +771,8 @@ export class Compiler {
         const v = this.entity(e, undefined, false).vals;
         return (fv, fr) => {
           v.run(fv, fr);
-          return v.n > 0;
+          for (let i = 0; i < v.n; i++) if (v.e[i]! > v.s[i]!) return true;
+          return false;
         };
       }
       case 'arith':
@@ -691,9 +806,20 @@ export class Compiler {
   }
 
   private comparison(c: Extract<Expr, { k: 'cmp' }>): Test {
-    const A = this.lhs(c.a, c.opText);
+    let A = this.lhs(c.a, c.opText);
     if (kindOf(A.t) === 'none') throw err(`${c.a.text} (type=${prettyName(A.t)}) cannot participate in ${c.opText} comparison.`, c.a);
-    const B = this.rhs(c.b, A, c.a);
+    let B: Typed;
+    if (c.a.k === 'slice' || c.b.k === 'slice') {
+      // next to a slice, both sides are compared as bytes: a field on the other side is turned
+      // into its bytes when its type allows it
+      if (c.a.k !== 'slice') A = this.asBytesOperand(c.a, A, false);
+      const tb = c.b.k === 'slice' ? BYTES : this.typeOf(c.b);
+      if (!tb) B = this.literal(c.b, BYTES);
+      else {
+        B = this.entity(c.b, BYTES, true);
+        if (c.b.k !== 'slice') B = this.asBytesOperand(c.b, B, c.a.k === 'slice');
+      }
+    } else B = this.rhs(c.b, A, c.a);
     const kind = kindOf(A.t);
     const cmp = comparator(kind, isSigned(A.t));
     const av = A.vals;
@@ -748,6 +874,19 @@ export class Compiler {
     };
   }
 
+  /** A field compared with a slice, as bytes. tshark 4.0 accepts an IPv6 field on the right of a
+   * slice but never finds it equal, greater or smaller: that side gets no value. */
+  private asBytesOperand(e: Ent, x: Typed, rightOfSlice: boolean): Typed {
+    const k = kindOf(x.t);
+    if (k === 'bytes') return { vals: x.vals, t: BYTES, isConst: x.isConst };
+    if (!canSlice(x.t)) {
+      const what = e.k === 'func' ? `Return value of function "${e.name}"` : `"${e.text}"`;
+      throw err(`${what} is a ${prettyName(x.t)} and cannot be converted into a sequence of bytes.`, e);
+    }
+    if (k === 'ipv6' && rightOfSlice) return { vals: new EmptyVals(), t: BYTES, isConst: false };
+    return { vals: new SliceVals(x.vals, k, [{ start: 0, kind: 'toend', n: 0, pos: -1, len: 0 }]), t: BYTES, isConst: false };
+  }
+
   /** The right-hand side of a comparison, converted to / checked against the left side's type. */
   private rhs(b: Ent, A: Typed, a: Ent, forContains = false): Typed {
     const tb = this.typeOf(b);
@@ -762,33 +901,39 @@ export class Compiler {
 
   private literal(e: Ent, t: SType, forContains = false): Typed {
     let c: Const;
-    if (e.k === 'string') {
-      c = forContains && t.type === 'ether' ? (() => {
-        throw err(`${prettyName(t)} cannot be converted from a string ("${e.value}").`, e);
-      })() : fromString(e.value, t, e);
-    } else if (e.k === 'charconst') c = fromCharConst(e.value, e.text, t, e);
+    if (e.k === 'string') c = fromString(e.value, t, e);
+    else if (e.k === 'charconst') c = fromCharConst(e.value, e.text, t, e);
     else if (e.k === 'unparsed') c = fromWord(e.text, forContains && t.type === 'ether' ? BYTES : t, e);
     else throw err(`${e.text} was unexpected in this context.`, e);
     return { vals: constVals(c, t), t, isConst: true };
   }
 
   private containsMatches(c: Extract<Expr, { k: 'contains' | 'matches' }>): Test {
-    const A = this.lhs(c.a, c.opText, false);
+    let A = this.lhs(c.a, c.opText, false);
     if (!canContain(A.t)) throw err(`${c.a.text} (type=${prettyName(A.t)}) cannot participate in ${c.opText} comparison.`, c.a);
-    const av = A.vals;
     const all = c.mode === 'all';
-    const strKind = kindOf(A.t) === 'str';
     if (c.k === 'matches') {
       if (c.b.k !== 'string') throw err('Matches requires a double quoted string on the right side.', c.b);
       const re = compilePcre(c.b.value);
-      const one = strKind
+      const av = A.vals;
+      const one = kindOf(A.t) === 'str'
         ? (i: number) => re.test(utf8Latin1(av.v[i] as string))
         : (i: number) => re.test(bytesToLatin1(av.v[i] as Uint8Array, av.s[i]!, av.e[i]!));
       return quantify(av, all, one);
     }
-    const B = this.rhs(c.b, A, c.a, true);
+    let B: Typed;
+    if (c.a.k === 'slice' || c.b.k === 'slice') {
+      const tb = c.b.k === 'slice' ? BYTES : this.typeOf(c.b);
+      if (!tb) B = this.literal(c.b, BYTES);
+      else {
+        B = this.entity(c.b, BYTES, true);
+        if (c.b.k !== 'slice') B = this.asBytesOperand(c.b, B, c.a.k === 'slice');
+      }
+      if (kindOf(A.t) === 'str') A = { ...A, vals: new SliceVals(A.vals, 'str', [{ start: 0, kind: 'toend', n: 0, pos: -1, len: 0 }]), t: BYTES };
+    } else B = this.rhs(c.b, A, c.a, true);
+    const av = A.vals;
     const bv = B.vals;
-    const one = strKind
+    const one = kindOf(A.t) === 'str'
       ? (i: number) => {
           for (let j = 0; j < bv.n; j++) {
             const needle = bv.v[j] as string;
@@ -824,6 +969,9 @@ export class Compiler {
     if (kindOf(A.t) === 'none') throw err(`${a.text} (type=${prettyName(A.t)}) cannot participate in in comparison.`, a);
     const av = A.vals;
     const cmp = comparator(kindOf(A.t), isSigned(A.t));
+    for (const el of m.set) {
+      if (el.lo.k === 'slice' || el.hi?.k === 'slice') throw new FilterError('A slice may not appear inside a set.');
+    }
     const elems = m.set.map((el: SetElem) => ({
       lo: this.rhs(el.lo, A, a).vals,
       hi: el.hi ? this.rhs(el.hi, A, a).vals : null,
@@ -909,8 +1057,9 @@ export class Compiler {
           return this.literal(e, want);
         }
         this.use(def);
-        if (def.type === 'protocol' && tvb) this.needsBytes = true;
-        return { vals: new FieldVals(def, !tvb, def.type === 'protocol' && tvb ? this.trailers() : []), t: stypeOf(def), isConst: false };
+        if (def.type !== 'protocol') return { vals: new FieldVals(def, !tvb, null), t: stypeOf(def), isConst: false };
+        this.needsBytes = true;
+        return { vals: new FieldVals(def, !tvb, tvb ? this.ends() : null, this.markers()), t: stypeOf(def), isConst: false };
       }
       case 'string':
       case 'charconst':
@@ -1143,4 +1292,3 @@ function firstLeaf(e: Ent): Loc {
   return { pos: x.pos, len: x.len };
 }
 
-export type { Mode };

@@ -26,6 +26,9 @@ export class FilterError extends Error {
  */
 export function formatFilterError(text: string, e: FilterError): string {
   if (e.position < 0) return e.message;
-  const len = Math.max(1, e.length);
-  return `${e.message}\n    ${text}\n    ${' '.repeat(e.position)}^${'~'.repeat(len - 1)}`;
+  // tshark counts columns in bytes of the UTF-8 filter text
+  const col = Buffer.byteLength(text.slice(0, e.position), 'utf8') + Math.max(0, e.position - text.length);
+  const within = text.slice(e.position, e.position + e.length);
+  const len = Math.max(1, Buffer.byteLength(within, 'utf8') + Math.max(0, e.length - within.length));
+  return `${e.message}\n    ${text}\n    ${' '.repeat(col)}^${'~'.repeat(len - 1)}`;
 }

@@ -23,7 +23,6 @@ function hx(c: number): string {
 }
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
-const isHex = (c: string | undefined) => c !== undefined && /[0-9A-Fa-f]/.test(c);
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /** Byte sets for the class escapes in PCRE2's default "C" locale tables. */
@@ -86,7 +85,6 @@ class Translator {
   private groups = 0;
   private readonly names = new Set<string>();
   private totalGroups = 0;
-  private usesBackref = false;
   private caselessBackref = false;
   private mixedCase = false;
 
@@ -339,14 +337,12 @@ class Translator {
 
   private backrefNum(n: number, f: Flags): { re: string; quantifiable: boolean } {
     if (n < 1 || n > this.totalGroups) throw PCRE_ERR('reference to non-existent subpattern');
-    this.usesBackref = true;
     if (f.i) this.caselessBackref = true;
     else this.mixedCase = true;
     return { re: `(?:\\${n})`, quantifiable: true };
   }
 
   private backrefByName(name: string, f: Flags): { re: string; quantifiable: boolean } {
-    this.usesBackref = true;
     if (f.i) this.caselessBackref = true;
     else this.mixedCase = true;
     return { re: `(?:\\k<${name}>)`, quantifiable: true };
@@ -561,7 +557,6 @@ class Translator {
     }
     const set: boolean[] = new Array(256).fill(false);
     let first = true;
-    let prev: number | null = null; // last single char, for ranges
     for (;;) {
       if (this.i >= p.length) throw PCRE_ERR('missing terminating ] for character class');
       const c = p[this.i]!;
@@ -578,7 +573,6 @@ class Translator {
           if (!s) throw PCRE_ERR('unknown POSIX class name');
           for (let k = 0; k < 256; k++) if (m[1] ? !s[k] : s[k]) set[k] = true;
           this.i += m[0].length;
-          prev = null;
           continue;
         }
         if (/^\[[.=]/.test(p.slice(this.i))) throw PCRE_ERR('POSIX collating elements are not supported');
@@ -591,7 +585,6 @@ class Translator {
         if (cls) {
           for (let k = 0; k < 256; k++) if (cls[k]) set[k] = true;
           this.i += 2;
-          prev = null;
           continue;
         }
         if (e === 'Q') {
@@ -599,7 +592,6 @@ class Translator {
           const lit = p.slice(this.i + 2, end < 0 ? p.length : end);
           for (let k = 0; k < lit.length; k++) set[lit.charCodeAt(k)] = true;
           this.i = end < 0 ? p.length : end + 2;
-          prev = lit.length ? lit.charCodeAt(lit.length - 1) : null;
           continue;
         }
         if (e === 'E') {
@@ -646,14 +638,11 @@ class Translator {
         if (hi !== null) {
           if (hi < single) throw PCRE_ERR('range out of order in character class');
           for (let k = single; k <= hi; k++) set[k] = true;
-          prev = null;
           continue;
         }
       }
       set[single] = true;
-      prev = single;
     }
-    void prev;
     if (f.i) fold(set);
     return emitSet(negate ? set.map((b) => !b) : set);
   }

@@ -59,8 +59,8 @@ export function numCmp(a: number | bigint, b: number | bigint, signed: boolean):
     if (b >= I32_MIN && b <= U32_MAX && a >= I32_MIN && a <= U32_MAX) b = signed || a < 0 ? b | 0 : b >>> 0;
     return a < b ? -1 : a > b ? 1 : 0;
   }
-  const x = typeof a === 'bigint' ? a : BigInt(a);
-  const y = typeof b === 'bigint' ? b : BigInt(b);
+  const x = typeof a === 'bigint' ? a : BigInt(Math.trunc(a));
+  const y = typeof b === 'bigint' ? b : BigInt(Math.trunc(b));
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

@@ -58,30 +58,40 @@ const BANNER = '='.repeat(80);
 /** tshark 4.0's `-q -z conv,tcp` (or `conv,udp`) output, including the trailing newline. Rows are
  * given in first-seen order; they print by total frames, descending, ties in that order. */
 export function tsharkConvText(proto: Proto, rows: readonly FlowRow[], filter?: string): string {
-  const out: string[] = [];
-  out.push(BANNER);
-  out.push(`${proto.toUpperCase()} Conversations`);
-  out.push(`Filter:${filter ?? '<No Filter>'}`);
-  const pad = '            ';
-  out.push(`${pad}                                               |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |`);
-  out.push(`${pad}                                               | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |`);
   const order = rows.map((r, i) => ({ r, i, total: r.framesAtoB + r.framesBtoA }));
   order.sort((x, y) => y.total - x.total || x.i - y.i);
+  const out: string[] = [];
+  writeTsharkConv(
+    proto,
+    order.map((o) => o.r),
+    filter,
+    (l) => out.push(l),
+  );
+  return out.join('\n') + '\n';
+}
+
+/** The same, line by line, for rows already in print order (streams any number of rows). */
+export function writeTsharkConv(proto: Proto, sorted: Iterable<FlowRow>, filter: string | undefined, emit: (line: string) => void): void {
+  emit(BANNER);
+  emit(`${proto.toUpperCase()} Conversations`);
+  emit(`Filter:${filter ?? '<No Filter>'}`);
+  const pad = '            ';
+  emit(`${pad}                                               |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |`);
+  emit(`${pad}                                               | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |`);
   const u6 = (n: number) => String(n).padStart(6);
   const s9 = (s: string) => s.padEnd(9);
-  for (const { r } of order) {
+  for (const r of sorted) {
     if (r.framesAtoB + r.framesBtoA === 0) continue;
     const src = `${r.addrA}:${r.portA}`.padEnd(26);
     const dst = `${r.addrB}:${r.portB}`.padEnd(26);
-    out.push(
+    emit(
       `${src} <-> ${dst}  ${u6(r.framesBtoA)} ${s9(formatSize(r.bytesBtoA))}` +
         `  ${u6(r.framesAtoB)} ${s9(formatSize(r.bytesAtoB))}` +
         `  ${u6(r.framesAtoB + r.framesBtoA)} ${s9(formatSize(r.bytesAtoB + r.bytesBtoA))}  ` +
         `${cFixed(r.relStart, 9).padStart(14)}   ${cFixed(r.duration, 4).padStart(12)}`,
     );
   }
-  out.push(BANNER);
-  return out.join('\n') + '\n';
+  emit(BANNER);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -121,58 +131,80 @@ interface Column {
   get(r: FlowRow): string;
 }
 
-function table(rows: readonly FlowRow[], cols: readonly Column[]): string[] {
-  const cells = rows.map((r) => cols.map((c) => c.get(r)));
-  const width = cols.map((c, i) => Math.max(c.head.length, ...cells.map((row) => row[i]!.length)));
+/** Writes an aligned table in two passes over the rows (widths, then lines), so a million rows
+ * are never held as cells at once. */
+function writeTable(rows: () => Iterable<FlowRow>, cols: readonly Column[], emit: (line: string) => void): void {
+  const width = cols.map((c) => c.head.length);
+  for (const r of rows()) {
+    for (let i = 0; i < cols.length; i++) {
+      const n = cols[i]!.get(r).length;
+      if (n > width[i]!) width[i] = n;
+    }
+  }
   const line = (vals: readonly string[]) =>
     vals
       .map((v, i) => (cols[i]!.right ? v.padStart(width[i]!) : i === vals.length - 1 ? v : v.padEnd(width[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(cols.map((c) => c.head)), ...cells.map(line)];
+  emit(line(cols.map((c) => c.head)));
+  for (const r of rows()) emit(line(cols.map((c) => c.get(r))));
 }
 
-/** The `flows` text report: one table per protocol, rows by stream index. */
+const COMMON: Column[] = [
+  { head: 'Stream', right: true, get: (r) => String(r.stream) },
+  { head: 'A', get: (r) => endpoint(r.addrA, r.portA) },
+  { head: 'B', get: (r) => endpoint(r.addrB, r.portB) },
+  { head: 'State', get: (r) => r.state ?? '-' },
+  { head: 'Pkts A>B', right: true, get: (r) => String(r.framesAtoB) },
+  { head: 'Bytes A>B', right: true, get: (r) => String(r.bytesAtoB) },
+  { head: 'Pkts B>A', right: true, get: (r) => String(r.framesBtoA) },
+  { head: 'Bytes B>A', right: true, get: (r) => String(r.bytesBtoA) },
+  { head: 'Duration', right: true, get: (r) => cFixed(r.duration, 6) },
+];
+
+const TCP_COLS: Column[] = [
+  ...COMMON,
+  { head: 'iRTT', right: true, get: (r) => ms(r.brief?.irtt ?? null) },
+  {
+    head: 'Retrans',
+    right: true,
+    get: (r) => {
+      const b = r.brief;
+      if (!b) return '-';
+      // Wireshark sets one kind per segment: timeout-style, fast or spurious
+      const total = b.retransmissions + b.fastRetransmissions + b.spuriousRetransmissions;
+      const extra = [b.fastRetransmissions ? `${b.fastRetransmissions} fast` : '', b.spuriousRetransmissions ? `${b.spuriousRetransmissions} spurious` : '']
+        .filter(Boolean)
+        .join(', ');
+      return extra ? `${total} (${extra})` : String(total);
+    },
+  },
+  { head: 'DupACK', right: true, get: (r) => (r.brief ? String(r.brief.dupAcks) : '-') },
+  { head: 'ZeroWin', right: true, get: (r) => (r.brief ? String(r.brief.zeroWindows) : '-') },
+  { head: 'History', get: (r) => r.brief?.history || '-' },
+  { head: 'Ended', get: endedText },
+];
+
+/** The `flows` text report, line by line: one table per protocol. `tcp()`/`udp()` give the rows
+ * (by stream index) and are called twice each. */
+export function writeFlowsText(tcp: () => Iterable<FlowRow>, tcpCount: number, udp: () => Iterable<FlowRow>, udpCount: number, emit: (line: string) => void): void {
+  emit(`TCP conversations: ${tcpCount}`);
+  if (tcpCount) writeTable(tcp, TCP_COLS, emit);
+  emit('');
+  emit(`UDP conversations: ${udpCount}`);
+  if (udpCount) writeTable(udp, COMMON, emit);
+}
+
+/** The `flows` text report as one string. */
 export function flowsText(tcp: readonly FlowRow[], udp: readonly FlowRow[]): string {
   const out: string[] = [];
-  const common: Column[] = [
-    { head: 'Stream', right: true, get: (r) => String(r.stream) },
-    { head: 'A', get: (r) => endpoint(r.addrA, r.portA) },
-    { head: 'B', get: (r) => endpoint(r.addrB, r.portB) },
-    { head: 'State', get: (r) => r.state ?? '-' },
-    { head: 'Pkts A>B', right: true, get: (r) => String(r.framesAtoB) },
-    { head: 'Bytes A>B', right: true, get: (r) => String(r.bytesAtoB) },
-    { head: 'Pkts B>A', right: true, get: (r) => String(r.framesBtoA) },
-    { head: 'Bytes B>A', right: true, get: (r) => String(r.bytesBtoA) },
-    { head: 'Duration', right: true, get: (r) => cFixed(r.duration, 6) },
-  ];
-  const tcpCols: Column[] = [
-    ...common,
-    { head: 'iRTT', right: true, get: (r) => ms(r.brief?.irtt ?? null) },
-    {
-      head: 'Retrans',
-      right: true,
-      get: (r) => {
-        const b = r.brief;
-        if (!b) return '-';
-        // Wireshark sets one kind per segment: timeout-style, fast or spurious
-        const total = b.retransmissions + b.fastRetransmissions + b.spuriousRetransmissions;
-        const extra = [b.fastRetransmissions ? `${b.fastRetransmissions} fast` : '', b.spuriousRetransmissions ? `${b.spuriousRetransmissions} spurious` : '']
-          .filter(Boolean)
-          .join(', ');
-        return extra ? `${total} (${extra})` : String(total);
-      },
-    },
-    { head: 'DupACK', right: true, get: (r) => (r.brief ? String(r.brief.dupAcks) : '-') },
-    { head: 'ZeroWin', right: true, get: (r) => (r.brief ? String(r.brief.zeroWindows) : '-') },
-    { head: 'History', get: (r) => r.brief?.history || '-' },
-    { head: 'Ended', get: endedText },
-  ];
-  out.push(`TCP conversations: ${tcp.length}`);
-  if (tcp.length) out.push(...table(tcp, tcpCols));
-  out.push('');
-  out.push(`UDP conversations: ${udp.length}`);
-  if (udp.length) out.push(...table(udp, common));
+  writeFlowsText(
+    () => tcp,
+    tcp.length,
+    () => udp,
+    udp.length,
+    (l) => out.push(l),
+  );
   return out.join('\n') + '\n';
 }
 

@@ -119,7 +119,9 @@ describe('comparisons over several occurrences', () => {
   });
   it('chains comparisons', () => {
     expect(t('ftest.ttl == ftest.ttl == 64', frame({ ttl: 64 }))).toBe(true);
-    expect(t('ftest.srcport <= 80 <= ftest.dstport', frame({ srcport: 80, dstport: 443 }))).toBe(true);
+    expect(t('ftest.srcport <= ftest.dstport <= 500', frame({ srcport: 80, dstport: 443 }))).toBe(true);
+    expect(t('ftest.srcport <= ftest.dstport <= 400', frame({ srcport: 80, dstport: 443 }))).toBe(false);
+    expect(() => t('ftest.srcport <= 80 <= ftest.dstport', frame({}))).toThrow(/Left side of "<=" expression must be a field or function, not 80/);
   });
 });
 

@@ -40,6 +40,15 @@ export function runOurs(file: string, filters: CompiledFilter[]): number[][] {
 
 let configDir: string | null = null;
 
+export function mergecapAvailable(): boolean {
+  try {
+    execFileSync('mergecap', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function tsharkAvailable(): boolean {
   try {
     execFileSync('tshark', ['--version'], { stdio: 'ignore' });

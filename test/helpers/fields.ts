@@ -20,13 +20,17 @@ export async function ourFields(file: string, fields: readonly string[]): Promis
 /** tshark's rows for the same fields, without the frames tshark 4.0 makes of pcapng custom
  * blocks (protocol PCAPNG, no encapsulation): we do not count those as frames (README). */
 export function tsharkFields(file: string, fields: readonly string[], extra: string[] = []): string[][] {
-  const all = [...fields, '_ws.col.Protocol', 'frame.encap_type'];
+  // tshark prints a field named twice only once (at its last position): never repeat one.
+  const protoAt = fields.indexOf('_ws.col.Protocol');
+  const all = [...fields, ...(protoAt < 0 ? ['_ws.col.Protocol'] : []), 'frame.encap_type'];
+  const pi = protoAt < 0 ? fields.length : protoAt;
+  const ei = all.length - 1;
   const out = tshark(['-r', file, ...extra, '-T', 'fields', '-E', 'occurrence=f', ...all.flatMap((f) => ['-e', f])]);
   return out
     .split('\n')
     .filter((l, i, a) => i < a.length - 1 || l !== '')
     .map((l) => l.split('\t'))
-    .filter((cells) => !(cells[fields.length] === 'PCAPNG' && cells[fields.length + 1] === ''))
+    .filter((cells) => !(cells[pi] === 'PCAPNG' && cells[ei] === ''))
     .map((cells) => cells.slice(0, fields.length));
 }
 

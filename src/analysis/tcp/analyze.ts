@@ -233,7 +233,8 @@ export function analyzeSequence(
     }
     if (inFlight >= 0) {
       let delivered = 0;
-      for (let i = 0; i < rev.sackCount; i++) delivered = (delivered + (rev.sack[2 * i + 1]! - rev.sack[2 * i]!)) >>> 0;
+      const sack = rev.sack;
+      if (sack) for (let i = 0; i < rev.sackCount; i++) delivered = (delivered + (sack[2 * i + 1]! - sack[2 * i]!)) >>> 0;
       inFlight = (inFlight - delivered) >>> 0;
       if (inFlight > 0 && inFlight < 2000000000) {
         a.hasTa = true;

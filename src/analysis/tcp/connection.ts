@@ -350,15 +350,42 @@ class Side {
   /** Bytes sent after the peer's FIN (a half-close). */
   afterPeerFin = 0;
   lastDataTime = 0;
-  readonly cov: DirectionReassembler;
-  readonly rtt: RttSampler;
+  /** Coverage of this side's stream, created at its first data or FIN (a SYN-only side, the
+   * common case in scans, never pays for it); until then the peer's ACKs are remembered. */
+  cov: DirectionReassembler | null = null;
+  firstPeerAck: number | null = null;
+  lastPeerAck = 0;
+  /** RTT of this side's segments, created at its first segment that takes sequence space. */
+  rtt: RttSampler | null = null;
   readonly z = new ZeekEndpoint();
   zwOpen: ZeroWindowEpisode | null = null;
-  constructor(rttOpts: RttOptions) {
-    this.cov = new DirectionReassembler({ keepBytes: false, maxSegments: 1024, eagerGaps: true });
-    this.rtt = new RttSampler(rttOpts);
+  constructor(private readonly rttOpts: RttOptions) {}
+
+  sampler(): RttSampler {
+    return (this.rtt ??= new RttSampler(this.rttOpts));
+  }
+
+  /** The peer acknowledged `ack`; returns the gaps it revealed. */
+  peerAck(ack: number, frame: number): Chunk[] {
+    if (this.cov) return this.cov.ack(ack, frame);
+    this.firstPeerAck ??= ack >>> 0;
+    this.lastPeerAck = ack >>> 0;
+    return [];
+  }
+
+  coverage(frame: number): DirectionReassembler {
+    if (this.cov) return this.cov;
+    const c = new DirectionReassembler({ keepBytes: false, maxSegments: 1024, eagerGaps: true });
+    if (this.isn !== null) c.push({ frame, seq: this.isn, flags: SYN, len: 0, payload: EMPTY });
+    else if (this.firstPeerAck !== null) c.ack(this.firstPeerAck, frame);
+    this.cov = c;
+    return c;
   }
 }
+
+const EMPTY = new Uint8Array(0);
+
+const NO_RTT: RttSummary = { samples: 0, min: null, max: null, mean: null, last: null, srtt: null, rttvar: null, rto: null, karnSkipped: 0 };
 
 function sd(a: number, b: number): number {
   return (a - b) | 0;
@@ -510,7 +537,7 @@ export class ConnectionTracker {
     const span = e.len + (syn ? 1 : 0) + (fin ? 1 : 0);
     if (!rst && span > 0) {
       const end = (e.seq + span) >>> 0;
-      s.rtt.onSend(e.seq, span, e.time, e.frame, (a & ANY_RETRANS) !== 0);
+      s.sampler().onSend(e.seq, span, e.time, e.frame, (a & ANY_RETRANS) !== 0);
       if (!s.hasHigh || sd(end, s.high) > 0) {
         s.high = end;
         s.hasHigh = true;
@@ -521,7 +548,7 @@ export class ConnectionTracker {
       }
     }
     if (ackf && !rst) {
-      peer.rtt.onAck(e.ack, e.time);
+      peer.rtt?.onAck(e.ack, e.time);
       if (!s.hasAck || sd(e.ack, s.lastAck) > 0) {
         s.lastAck = e.ack >>> 0;
         s.hasAck = true;
@@ -529,8 +556,17 @@ export class ConnectionTracker {
     }
 
     // coverage: gaps and duplicate bytes (the ACK first: it reveals the peer's holes)
-    if (ackf && !rst) this.gaps(peer.cov.ack(e.ack, e.frame), p);
-    this.gaps(s.cov.push({ ...e, keepAlive: (a & TA.KEEP_ALIVE) !== 0 }), d);
+    if (ackf && !rst) this.gaps(peer.peerAck(e.ack, e.frame), p);
+    if (s.cov || ((e.len > 0 || fin) && !rst)) {
+      const cov = s.coverage(e.frame);
+      const out = cov.push({ frame: e.frame, seq: e.seq, flags: f, len: e.len, payload: e.payload, keepAlive: (a & TA.KEEP_ALIVE) !== 0 });
+      // the ACKs the peer sent before this side's first data
+      if (s.firstPeerAck !== null) {
+        out.push(...cov.ack(s.lastPeerAck, e.frame));
+        s.firstPeerAck = null;
+      }
+      this.gaps(out, d);
+    }
 
     // half-close: new data after the peer's FIN
     if (peer.finEnd !== null && e.len > 0 && !rst && !(a & ANY_RETRANS)) s.afterPeerFin += e.len;
@@ -942,7 +978,7 @@ export class ConnectionTracker {
     const duration = this.endTime - this.startTime;
     const [s0, s1] = this.sides;
     const dir = (s: Side): DirectionSummary => {
-      const st = s.cov.stats();
+      const st = s.cov ? s.cov.stats() : { delivered: 0, gapBytes: 0, duplicateBytes: 0 };
       return {
         packets: s.packets,
         bytes: s.bytes,
@@ -967,7 +1003,7 @@ export class ConnectionTracker {
         rst: s.rst,
         maxBytesInFlight: s.maxInflight,
         throughput: duration > 0 ? Math.round((st.delivered / duration) * 1000) / 1000 : null,
-        rtt: roundRtt(s.rtt.summary()),
+        rtt: s.rtt ? roundRtt(s.rtt.summary()) : { ...NO_RTT },
         finalState: s.state,
       };
     };

@@ -259,8 +259,9 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     if (l.wscale !== undefined) fwd.winScale = l.wscale;
     const sb = l.sackBif;
     if (sb) {
+      const dst = (fwd.sack ??= new Float64Array(6));
       fwd.sackCount = sb.length >> 1;
-      for (let i = 0; i < sb.length; i++) fwd.sack[i] = sb[i]!;
+      for (let i = 0; i < sb.length; i++) dst[i] = sb[i]!;
     }
     if (l.tfoCookie && seglen > 0) conv.tfoSynData = true;
     if (l.accEcnOption) conv.accEcnOption = true;
@@ -274,8 +275,14 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
       }
     }
 
-    // 6. hand-off
-    result.next = complete ? tcpPayloadNext(l) : undefined;
+    // 6. hand-off; like Wireshark, a dissector registered on the server port (learnt from the
+    // SYN or SYN/ACK) is tried before the lower and the higher port
+    let next = complete ? tcpPayloadNext(l) : undefined;
+    if (next && 'ports' in next && conv.serverPort !== 0) {
+      const d = ctx.registry.lookup('tcp.port', conv.serverPort);
+      if (d) next = { proto: d.proto };
+    }
+    result.next = next;
     let out = result;
     if (this.listeners.length) {
       const ev: TcpSegmentEvent = { ctx, layer: l, analysis: a, conversation: conv, fwd, rev, now, result, complete };

@@ -27,6 +27,8 @@ export const leSeq = (x: number, y: number): boolean => ((x - y) | 0) <= 0;
  * entries). Bounded by MAX_UNACKED_SEGMENTS; ACK processing walks newest to oldest like
  * Wireshark's list and compacts in place.
  */
+const EMPTY = new Float64Array(0);
+
 export class SegmentList {
   /** Entry i is buf[4i .. 4i+3]: frame, seq, nextseq, time (ns). */
   buf: Float64Array;
@@ -34,8 +36,9 @@ export class SegmentList {
   head = 0;
   tail = 0;
 
-  constructor(capacity = 4) {
-    this.buf = new Float64Array(capacity * 4);
+  /** The buffer is allocated with the first segment (pure-ACK flows never need one). */
+  constructor(capacity = 0) {
+    this.buf = capacity > 0 ? new Float64Array(capacity * 4) : EMPTY;
   }
 
   get count(): number {
@@ -70,7 +73,7 @@ export class SegmentList {
     if (this.head > 0 && n * 8 <= this.buf.length) {
       this.buf.copyWithin(0, 4 * this.head, 4 * this.tail);
     } else {
-      const b = new Float64Array(this.buf.length * 2);
+      const b = new Float64Array(Math.max(16, this.buf.length * 2));
       b.set(this.buf.subarray(4 * this.head, 4 * this.tail));
       this.buf = b;
     }
@@ -147,9 +150,10 @@ export class TcpFlow {
   /** Duplicate-ACK counter; -1 marks "ACKed unseen already reported". */
   dupAckNum = 0;
   readonly segments = new SegmentList();
-  /** SACK blocks of this flow's latest packet, raw (left,right), at most 3. */
+  /** SACK blocks of this flow's latest packet, raw (left,right), at most 3 (`sack` is allocated
+   * with the first SACK option). */
   sackCount = 0;
-  readonly sack = new Float64Array(6);
+  sack: Float64Array | null = null;
   /** This side sent the first FIN. */
   closingInitiator = false;
 

@@ -39,7 +39,11 @@ export class DecodeContext {
   readonly view: DataView;
   /** Depth inside ICMP errors: quoted headers must not touch the columns. */
   errorDepth = 0;
+  /** The tree given to `dissect` (the field sink of the whole packet). */
+  rootTree: Tree | undefined;
   private infoText = '';
+  /** Wireshark's column fence: `setInfo` keeps everything before it (analysis prefixes). */
+  private infoFence = 0;
   private protoText = '';
   private netSrc = '';
   private netDst = '';
@@ -62,6 +66,7 @@ export class DecodeContext {
   derive(data: Uint8Array): DecodeContext {
     const c = new DecodeContext(this.packet, data, data.length, this.columns, this.session, this.registry);
     c.errorDepth = this.errorDepth;
+    c.rootTree = this.rootTree;
     c.parent = this;
     return c;
   }
@@ -89,20 +94,44 @@ export class DecodeContext {
   }
 
   setProtocol(name: string): void {
-    if (this.errorDepth === 0) this.root().protoText = name;
+    if (this.errorDepth !== 0) return;
+    const r = this.root();
+    if (!r.protoLocked) r.protoText = name;
+  }
+
+  /** `col_set_writable(COL_PROTOCOL, !locked)`: while locked, `setProtocol` does nothing (TCP
+   * desegmentation locks it before a second PDU in the same segment). */
+  lockProtocol(locked: boolean): void {
+    if (this.errorDepth === 0) this.root().protoLocked = locked;
+  }
+
+  private protoLocked = false;
+
+  /** `col_set_fence(COL_INFO)`: later `setInfo` calls keep everything written so far. */
+  fenceInfo(): void {
+    if (this.errorDepth !== 0) return;
+    const r = this.root();
+    r.infoFence = r.infoText.length;
   }
 
   /** Replaces the Info column (`col_add_str`). Call only when `columns` is set. */
   setInfo(text: string): void {
-    if (this.errorDepth === 0) this.root().infoText = text;
+    if (this.errorDepth !== 0) return;
+    const r = this.root();
+    r.infoText = r.infoText.slice(0, r.infoFence) + text;
   }
 
   appendInfo(text: string): void {
     if (this.errorDepth === 0) this.root().infoText += text;
   }
 
-  prependInfo(text: string): void {
-    if (this.errorDepth === 0) this.root().infoText = text + this.root().infoText;
+  /** Prepends; with `fence` the prefix is kept by later `setInfo` calls (`col_prepend_fence_fstr`). */
+  prependInfo(text: string, fence = false): void {
+    if (this.errorDepth !== 0) return;
+    const r = this.root();
+    r.infoText = text + r.infoText;
+    if (fence) r.infoFence += text.length;
+    else if (r.infoFence) r.infoFence += text.length;
   }
 
   get info(): string {

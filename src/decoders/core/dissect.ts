@@ -3,7 +3,7 @@ import { BoundsError, DecodeContext, type DecodeResult, type Next } from './cont
 import type { Packet } from './packet.js';
 import { addProtocolsField } from '../frame.js';
 import type { Decoder, Registry, Session } from './registry.js';
-import type { Tree } from './tree.js';
+import { FieldCollector, type Tree } from './tree.js';
 
 export interface DissectOptions {
   /** Field sink: a FullTree for -V/JSON/TUI, a FieldCollector for -T fields and filters. */
@@ -30,6 +30,7 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
   };
   const ctx = new DecodeContext(packet, frame.data, frame.origLen, !!opts.columns, session, registry);
   const tree = opts.tree;
+  ctx.rootTree = tree;
   const frameDecoder = registry.decoder('frame');
   let start: DecodeResult = { offset: 0, end: frame.data.length, next: { table: 'linktype', key: frame.linkType } };
   if (frameDecoder) start = runOne(ctx, frameDecoder, 0, frame.data.length, tree) ?? start;
@@ -86,8 +87,9 @@ function decodeNext(ctx: DecodeContext, next: Next, offset: number, end: number,
   return d ? runOne(ctx, d, offset, end, tree) : undefined;
 }
 
-function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
+function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, parent: Tree | undefined): DecodeResult | void {
   const layersBefore = ctx.packet.layers.length;
+  const tree = treeFor(ctx, d, parent);
   try {
     let r = d.decode(ctx, offset, end, tree);
     const analyzer = ctx.session.analyzers.get(d.proto);
@@ -104,4 +106,14 @@ function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, tre
     else ctx.malformed(d.proto, e instanceof BoundsError ? 'bounds' : String((e as Error)?.message ?? e), t, offset);
     return undefined;
   }
+}
+
+/** The tree a decoder writes into. A FieldCollector is handed only to protocols it has fields of
+ * (and to those again when quoted inside another protocol's subtree that it skipped). */
+function treeFor(ctx: DecodeContext, d: Decoder, parent: Tree | undefined): Tree | undefined {
+  const root = ctx.rootTree;
+  if (!(root instanceof FieldCollector)) return parent;
+  if (root.wantsProtocol(d.proto)) return root;
+  if (d.fieldPrefixes) for (const p of d.fieldPrefixes) if (root.wantsProtocol(p)) return root;
+  return undefined;
 }

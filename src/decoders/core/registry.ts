@@ -8,6 +8,9 @@ import type { Tree } from './tree.js';
 export interface Decoder {
   /** Filter name of the protocol: `ip`, `tcp`, `dns`. */
   readonly proto: string;
+  /** First name components of the fields it writes, when not just `proto` (IPv6 also writes
+   * `ip.version`): a FieldCollector hands its tree only to decoders that can fill a wanted field. */
+  readonly fieldPrefixes?: readonly string[];
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void;
 }
 

@@ -74,10 +74,25 @@ export class FieldCollector implements Tree {
   private readonly wanted: Uint8Array;
   /** Occurrences per wanted field id, in order of appearance. */
   readonly found = new Map<number, FieldNode[]>();
+  /** Protocols (first name component) with a wanted field; null = every protocol. */
+  private readonly protocols: Set<string> | null;
 
-  constructor(wantedIds: Iterable<number>, fieldCount: number) {
+  constructor(wantedIds: Iterable<number>, fieldCount: number, names?: Iterable<string>) {
     this.wanted = new Uint8Array(fieldCount);
     for (const id of wantedIds) this.wanted[id] = 1;
+    if (!names) this.protocols = null;
+    else {
+      const set = new Set<string>();
+      for (const n of names) set.add(n.split('.', 1)[0]!);
+      // expert and malformed items can come from any protocol
+      this.protocols = set.has('_ws') ? null : set;
+    }
+  }
+
+  /** Whether a decoder of `proto` could add a wanted field; if not, it gets no tree at all and
+   * pays for no field text. */
+  wantsProtocol(proto: string): boolean {
+    return this.protocols === null || this.protocols.has(proto);
   }
 
   add(def: FieldDef, offset: number, length: number, value: FieldValue, opts?: AddOptions): Tree {
@@ -87,6 +102,8 @@ export class FieldCollector implements Tree {
       const list = this.found.get(def.id);
       if (list) list.push(n);
       else this.found.set(def.id, [n]);
+      // a kept protocol node may get text appended later (`Transmission Control Protocol, ..., Seq: 1`)
+      if (def.type === 'protocol') return new CollectedNode(this, n);
     }
     return this;
   }
@@ -99,6 +116,26 @@ export class FieldCollector implements Tree {
 
   reset(): void {
     this.found.clear();
+  }
+}
+
+/** A protocol node kept by a FieldCollector: children go to the collector, appended text to the node. */
+class CollectedNode implements Tree {
+  constructor(
+    private readonly collector: FieldCollector,
+    private readonly node: FieldNode,
+  ) {}
+
+  add(def: FieldDef, offset: number, length: number, value: FieldValue, opts?: AddOptions): Tree {
+    return this.collector.add(def, offset, length, value, opts);
+  }
+
+  appendText(text: string): void {
+    this.node.text = (this.node.text ?? this.node.def.label) + text;
+  }
+
+  wants(def: FieldDef): boolean {
+    return this.collector.wants(def);
   }
 }
 

@@ -16,6 +16,7 @@ import { runFrames, tcpTestRegistry, type Run } from './stack.js';
 import { Session } from '../../../src/decoders/core/registry.js';
 import { dissect } from '../../../src/decoders/core/dissect.js';
 import type { TcpAnalyzer } from '../../../src/analysis/tcp/index.js';
+import type { Packet } from '../../../src/decoders/core/packet.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'tcp-units-'));
 
@@ -198,7 +199,7 @@ describe('conversation table', () => {
     const analyzer = s.analyzers.get('tcp') as TcpAnalyzer;
     const retired: number[] = [];
     analyzer.addListener({ onRetire: (conv, why) => retired.push(conv.stream * 10 + (why === 'dropped' ? 1 : why === 'reused' ? 2 : 3)) });
-    const out = [];
+    const out: Packet[] = [];
     for (const f of frames) {
       out.push(dissect(f, s, { columns: true }));
       if (f.number === 6) analyzer.drop([...analyzer.conversations()][0]!);
