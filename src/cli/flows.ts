@@ -23,6 +23,7 @@ import type { ConnectionSummary } from '../analysis/tcp/connection.js';
 import type { FieldDef } from '../decoders/core/fields.js';
 import { decodeCapture } from '../engine/decode.js';
 import type { CompiledFilter } from '../filter/index.js';
+import { connectionText } from '../report/connection-text.js';
 import { flowJson, writeFlowsText, writeTsharkConv } from '../report/flows-text.js';
 import { Output, warn } from './out.js';
 
@@ -41,6 +42,8 @@ export interface FlowsOptions {
   stat?: string[];
   /** Same as `-z conv,tcp` with -Y as its filter. */
   tsharkConv?: boolean;
+  /** Text: after the table, what happened to each TCP connection. */
+  detail?: boolean;
 }
 
 interface ConvStat {
@@ -125,7 +128,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     const table = new ConversationTable({
       onSummary: (row: FlowRow, s: ConnectionSummary) => {
         if (format === 'jsonl') out.line(JSON.stringify(flowJson(row, s)));
-        else if (format === 'json') summaries.set(row.stream, s);
+        else if (format === 'json' || o.detail) summaries.set(row.stream, s);
       },
     });
     result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none' }, (d) => {
@@ -135,7 +138,17 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     const tcp = table.indexes('tcp', 'stream');
     const udp = table.indexes('udp', 'stream');
     const emit = (l: string) => out.line(l);
-    if (format === 'text') writeFlowsText(() => rowsAt(table, tcp), tcp.length, () => rowsAt(table, udp), udp.length, emit);
+    if (format === 'text') {
+      writeFlowsText(() => rowsAt(table, tcp), tcp.length, () => rowsAt(table, udp), udp.length, emit);
+      if (o.detail) {
+        for (const r of rowsAt(table, tcp)) {
+          const s = summaries.get(r.stream);
+          if (!s) continue;
+          emit('');
+          for (const l of connectionText(r.stream, { a: endpointText(r, 'a'), b: endpointText(r, 'b') }, s)) emit(l);
+        }
+      }
+    }
     else if (format === 'jsonl') for (const r of rowsAt(table, udp)) out.line(JSON.stringify(flowJson(r, null)));
     else {
       // one flow per line inside the document, written as it goes
@@ -160,4 +173,10 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     return 2;
   }
   return 0;
+}
+
+function endpointText(r: FlowRow, which: 'a' | 'b'): string {
+  const addr = which === 'a' ? r.addrA : r.addrB;
+  const port = which === 'a' ? r.portA : r.portB;
+  return r.ipv6 ? `[${addr}]:${port}` : `${addr}:${port}`;
 }

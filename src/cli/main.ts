@@ -43,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-Y, --filter <filter>', 'count only packets matching this display filter')
     .option('-z, --stat <stat>', "tshark statistics: conv,tcp or conv,udp, optionally ',FILTER' (repeatable)", collect, [])
     .option('--tshark-conv', 'print exactly what tshark -q -z conv,tcp prints')
+    .option('-d, --detail', 'after the table, what happened to each TCP connection')
     .action(async (file: string, opts) => {
       code = await flowsCommand(file, opts);
     });

@@ -878,6 +878,7 @@ export class Compiler {
    * slice but never finds it equal, greater or smaller: that side gets no value. */
   private asBytesOperand(e: Ent, x: Typed, rightOfSlice: boolean): Typed {
     const k = kindOf(x.t);
+    if (x.t.type === 'protocol') throw protocolVersusValue(e);
     if (k === 'bytes') return { vals: x.vals, t: BYTES, isConst: x.isConst };
     if (!canSlice(x.t)) {
       const what = e.k === 'func' ? `Return value of function "${e.name}"` : `"${e.text}"`;
@@ -922,6 +923,7 @@ export class Compiler {
       return quantify(av, all, one);
     }
     let B: Typed;
+    if (A.t.type === 'protocol' && (c.b.k === 'slice' || this.typeOf(c.b))) throw protocolVersusValue(c.a);
     if (c.a.k === 'slice' || c.b.k === 'slice') {
       const tb = c.b.k === 'slice' ? BYTES : this.typeOf(c.b);
       if (!tb) B = this.literal(c.b, BYTES);
@@ -1231,6 +1233,19 @@ export class Compiler {
       }
     }
   }
+}
+
+/** tshark 4.0 compares a protocol with a field or slice by reading the other value as if it were
+ * a protocol too: the result depends on memory contents, so pcapscope refuses the filter. Protocol
+ * versus literal and protocol versus protocol are fine. */
+function protocolVersusValue(e: Ent): FilterError {
+  const loc = locOf(e);
+  return new FilterError(
+    'Comparing a protocol with a field or a slice is not supported by pcapscope (tshark 4.0 gives unreliable results); compare with a literal, or slice the protocol.',
+    loc.pos,
+    loc.len,
+    true,
+  );
 }
 
 function nonZero(k: Kind, v: Vals, i: number): boolean {

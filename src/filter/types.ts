@@ -140,6 +140,8 @@ export function compatible(a: SType, b: SType): boolean {
   const kb = kindOf(b);
   if (ka === 'none' || kb === 'none') return false;
   if (ka === 'time' || ka === 'abstime') return ka === kb && isEpoch(a) === isEpoch(b);
+  // a boolean on the left only takes a boolean (an integer on the left takes either)
+  if (a.type === 'bool') return b.type === 'bool';
   // byte sequences and MAC addresses compare with each other, a protocol only with a protocol
   if (ka === 'bytes' && kb === 'bytes') return (a.type === 'protocol') === (b.type === 'protocol');
   return ka === kb;
