@@ -39,4 +39,17 @@ for (const f of files) {
   console.log(`recorded ${f}`);
 }
 writeFileSync(path.join(outDir, 'TSHARK_VERSION'), version + '\n');
+
+// Display-filter oracle: the samples concatenated into one capture (mergecap -a), and tshark's
+// answer for every filter of test/filter/filters.txt on it and on the corpus pick, recorded in
+// test/filter/tshark-answers.json by the oracle test itself.
+if (only.length === 0) {
+  const merged = path.join(root, 'test/filter/samples-merged.pcapng');
+  const inputs = readdirSync(path.join(root, 'samples'))
+    .filter((f) => /\.(pcap|pcapng)$/.test(f) && !/lossy|bench/.test(f))
+    .sort()
+    .map((f) => path.join(root, 'samples', f));
+  execFileSync('mergecap', ['-a', '-w', merged, ...inputs], { env, stdio: 'inherit' });
+  execFileSync('npx', ['vitest', 'run', 'test/filter/oracle.test.ts'], { cwd: root, stdio: 'inherit', env: { ...process.env, CI: '' } });
+}
 console.log(version);

@@ -60,7 +60,7 @@ async function compile(text: string): Promise<CompiledFilter | number> {
     return f.compileFilter(text);
   } catch (e) {
     if (e instanceof f.FilterError) {
-      process.stderr.write(f.formatFilterError(text, e) + '\n');
+      warn(f.formatFilterError(text, e));
       return 1;
     }
     throw e;

@@ -47,7 +47,7 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
       filter = compileFilter(o.filter);
     } catch (e) {
       if (e instanceof FilterError) {
-        process.stderr.write(formatFilterError(o.filter, e) + '\n');
+        warn(formatFilterError(o.filter, e));
         return 1;
       }
       throw e;

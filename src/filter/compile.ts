@@ -923,7 +923,7 @@ export class Compiler {
       return quantify(av, all, one);
     }
     let B: Typed;
-    if (A.t.type === 'protocol' && (c.b.k === 'slice' || this.typeOf(c.b))) throw protocolVersusValue(c.a);
+    if (A.t.type === 'protocol' && (c.b.k === 'slice' || this.typeOf(c.b)?.type === 'protocol')) throw protocolVersusValue(c.a);
     if (c.a.k === 'slice' || c.b.k === 'slice') {
       const tb = c.b.k === 'slice' ? BYTES : this.typeOf(c.b);
       if (!tb) B = this.literal(c.b, BYTES);

@@ -159,9 +159,29 @@ export function sampleFiles(): string[] {
 
 type Cache = Record<string, TsharkAnswer>;
 
-function cachePath(): string {
-  const v = tool('tshark', ['--version']).out.split('\n')[0] ?? '';
-  return join(tmpdir(), `pcapscope-filter-oracle-${createHash('sha1').update(v).digest('hex').slice(0, 8)}.json`);
+/** tshark's answers are kept in the repository (reviewed like any recorded oracle output), so the
+ * oracle runs without tshark and CI does not start a tshark per filter again. Entries are keyed
+ * by file content and filter, and the whole file by tshark's version. */
+export const ANSWERS_FILE = fileURLToPath(new URL('./tshark-answers.json', import.meta.url));
+/** The samples concatenated by mergecap, kept next to the answers (npm run oracle:record). */
+export const SAMPLES_MERGED = fileURLToPath(new URL('./samples-merged.pcapng', import.meta.url));
+
+function tsharkVersion(): string | null {
+  const r = tool('tshark', ['--version']);
+  return r.ok ? (r.out.split('\n')[0] ?? null) : null;
+}
+
+interface AnswersFile {
+  version: string;
+  answers: Cache;
+}
+
+function loadAnswers(): AnswersFile | null {
+  try {
+    return JSON.parse(readFileSync(ANSWERS_FILE, 'utf8')) as AnswersFile;
+  } catch {
+    return null;
+  }
 }
 
 function runTsharkAsync(file: string, filter: string): Promise<TsharkAnswer> {
@@ -186,24 +206,23 @@ function runTsharkAsync(file: string, filter: string): Promise<TsharkAnswer> {
   });
 }
 
-/** tshark's answers for many filters on one file, run in parallel and cached on disk (keyed by
- * tshark version, file content and filter), so only new filters/captures cost a tshark run. */
-export async function tsharkAnswers(file: string, filters: string[]): Promise<TsharkAnswer[]> {
-  const path = cachePath();
-  let cache: Cache = {};
-  try {
-    cache = JSON.parse(readFileSync(path, 'utf8')) as Cache;
-  } catch {
-    cache = {};
-  }
+/** tshark's answers for many filters on one file: recorded ones from ANSWERS_FILE when tshark is
+ * absent or of the recorded version, the rest from tshark runs in parallel (then recorded).
+ * An answer that neither gives is `undefined`. */
+export async function tsharkAnswers(file: string, filters: string[]): Promise<(TsharkAnswer | undefined)[]> {
+  const live = tsharkVersion();
+  const stored = loadAnswers();
+  const usable = stored && (live === null || stored.version === live || process.env.PCAPSCOPE_ORACLE_LIVE !== '1');
+  const cache: Cache = usable && stored && (live === null || stored.version === live) ? stored.answers : {};
   const fileKey = createHash('sha1').update(readFileSync(file)).digest('hex');
-  const out: TsharkAnswer[] = new Array(filters.length);
+  const out: (TsharkAnswer | undefined)[] = new Array(filters.length);
   const todo: number[] = [];
   filters.forEach((f, i) => {
     const hit = cache[`${fileKey}\u0000${f}`];
     if (hit) out[i] = hit;
     else todo.push(i);
   });
+  if (live === null || todo.length === 0) return out;
   const width = Math.max(2, cpus().length * 2);
   let next = 0;
   await Promise.all(
@@ -214,11 +233,13 @@ export async function tsharkAnswers(file: string, filters: string[]): Promise<Ts
       }
     }),
   );
-  if (todo.length) {
-    for (const i of todo) cache[`${fileKey}\u0000${filters[i]}`] = out[i]!;
-    writeFileSync(path, JSON.stringify(cache));
-  }
+  for (const i of todo) cache[`${fileKey}\u0000${filters[i]}`] = out[i]!;
+  if (!process.env.CI) writeFileSync(ANSWERS_FILE, JSON.stringify({ version: live, answers: sortKeys(cache) }, null, 0) + '\n');
   return out;
+}
+
+function sortKeys(c: Cache): Cache {
+  return Object.fromEntries(Object.entries(c).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Filters from a list file: one per line, '#' comment lines and blank lines skipped. */

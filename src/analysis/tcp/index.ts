@@ -41,6 +41,7 @@ import {
 import { DEFAULT_PREFS, analyzeSequence, type TcpAnalysisPrefs } from './analyze.js';
 import { COMPLETENESS, TcpConversation, type TcpFlow } from './state.js';
 import { KeyTable, TcpEntries } from './table.js';
+import { TcpDesegmenter } from './desegment.js';
 
 export { analyzeSequence, DEFAULT_PREFS, type TcpAnalysisPrefs } from './analyze.js';
 export { COMPLETENESS, MAX_UNACKED_SEGMENTS, SegmentList, TcpConversation, TcpFlow, gtSeq, geSeq, ltSeq, leSeq } from './state.js';
@@ -383,5 +384,6 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
 
 /** The analyzer factory the registry uses: `r.addAnalyzer('tcp', createTcpAnalyzer)`. */
 export function createTcpAnalyzer(session: Session): TcpAnalyzer {
-  return new TcpAnalyzer(session);
+  // Wireshark-style desegmentation for the application decoders (desegment.ts)
+  return new TcpAnalyzer(session).addListener(new TcpDesegmenter(session));
 }
