@@ -107,7 +107,8 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       stats.push({ proto: p.proto, filterText: p.filter, filter, table: new ConversationTable({ connections: false, protos: [p.proto] }) });
     }
     const fields = stats.flatMap((s) => (s.filter ? s.filter.fields : [])) as FieldDef[];
-    result = await decodeCapture(file, { columns: false, tree: fields.length ? fields : 'none' }, (d) => {
+    const transportOnly = stats.every((s) => !s.filter);
+    result = await decodeCapture(file, { columns: false, tree: fields.length ? fields : 'none', transportOnly }, (d) => {
       for (const s of stats) s.table.add(d.packet, !s.filter || s.filter.test(d.fields, d.packet.frame.data));
     });
     // tshark prints nothing when it cannot read the file at all
@@ -131,7 +132,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
         else if (format === 'json' || o.detail) summaries.set(row.stream, s);
       },
     });
-    result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none' }, (d) => {
+    result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none', transportOnly: !filter }, (d) => {
       table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
     });
     table.finish();

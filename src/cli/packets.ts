@@ -1,5 +1,5 @@
 import type { ReadResult } from '../capture/types.js';
-import { decodeCapture, type DecodeOptions } from '../engine/decode.js';
+import { decodeCapture, transportSafe, type DecodeOptions } from '../engine/decode.js';
 import { compileFilter, formatFilterError, FilterError, type CompiledFilter } from '../filter/index.js';
 import { packetLine } from '../output/columns.js';
 import {
@@ -74,11 +74,15 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
       warn(`some fields aren't valid:\n${invalid.map((n) => `\t${n}`).join('\n')}`);
       return 1;
     }
+    const defs = columns.flatMap((c) => (c.def ? [c.def] : []));
+    const withColumns = columns.some((c) => c.column);
     const opts: DecodeOptions = {
-      columns: columns.some((c) => c.column),
-      tree: columns.flatMap((c) => (c.def ? [c.def] : [])),
+      columns: withColumns,
+      tree: defs,
       filter,
       limit,
+      // only transport-level fields asked for: application decoders and desegmentation can't change them
+      transportOnly: !withColumns && defs.every(transportSafe) && (!filter || filter.fields.every(transportSafe)),
     };
     if (fmt.header) out.line(fieldsHeader(columns, fmt));
     result = await decodeCapture(file, opts, (d) => out.line(fieldsRow(d.packet, d.fields, columns, fmt)));

@@ -1,4 +1,5 @@
 import { BoundsError, type DecodeContext, type DecodeResult } from './core/context.js';
+import { desegmentOffer, requestMore, ONE_MORE_SEGMENT } from '../analysis/tcp/desegment-request.js';
 import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { escapeForTerminal, ipv4ToString, ipv6ToString, latin1 } from './core/format.js';
@@ -737,10 +738,21 @@ export const dnsTcpDecoder: Decoder = {
   proto: 'dns',
   fieldPrefixes: ['dns', 'mdns', 'llmnr', 'text'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
+    // tcp_dissect_pdus with dns.desegment_dns_messages: a message cut by the segment end (or a
+    // cut length prefix) asks TCP for the rest
+    const offer = desegmentOffer(ctx);
     let off = offset;
-    for (let i = 0; off + 2 <= end && i < 1024; i++) {
+    for (let i = 0; off < end && i < 1024; i++) {
+      if (off + 2 > end) {
+        if (offer) requestMore(offer, off, ONE_MORE_SEGMENT);
+        return;
+      }
       const len = ctx.view.getUint16(off);
       const msgEnd = off + 2 + len;
+      if (msgEnd > end && offer) {
+        requestMore(offer, off, msgEnd - end);
+        return;
+      }
       if (msgEnd > end) {
         // partial message: decode what is there, without marking the packet malformed
         try {

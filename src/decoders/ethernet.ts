@@ -53,9 +53,17 @@ export const ethernetDecoder: Decoder = {
       ctx.setAddresses(src, dst, false);
     }
     const is8023 = type <= 1500;
-    const t = tree?.add(hf.eth, offset, 14, null, {
-      text: `${is8023 ? 'IEEE 802.3 Ethernet' : 'Ethernet II'}, Src: ${macToString(d.subarray(offset + 6, offset + 12))}, Dst: ${macToString(d.subarray(offset, offset + 6))}`,
-    });
+    const t = tree?.add(
+      hf.eth,
+      offset,
+      14,
+      null,
+      tree.full || tree.wants(hf.eth)
+        ? {
+            text: `${is8023 ? 'IEEE 802.3 Ethernet' : 'Ethernet II'}, Src: ${macToString(d.subarray(offset + 6, offset + 12))}, Dst: ${macToString(d.subarray(offset, offset + 6))}`,
+          }
+        : undefined,
+    );
     if (t) {
       layer.tree = t;
       const dst = d.subarray(offset, offset + 6);

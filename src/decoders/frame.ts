@@ -27,35 +27,50 @@ export interface FrameLayer extends Layer {
 }
 
 interface FrameClock {
-  first: { sec: number; nsec: number } | null;
-  prev: { sec: number; nsec: number } | null;
+  hasFirst: boolean;
+  firstSec: number;
+  firstNsec: number;
+  hasPrev: boolean;
+  prevSec: number;
+  prevNsec: number;
 }
 
-function diff(a: { sec: number; nsec: number }, b: { sec: number; nsec: number }): number {
-  return a.sec - b.sec + (a.nsec - b.nsec) / 1e9;
-}
+const newClock = (): FrameClock => ({ hasFirst: false, firstSec: 0, firstNsec: 0, hasPrev: false, prevSec: 0, prevNsec: 0 });
 
 /** The `frame` pseudo-protocol: numbering, times and lengths; hands over to the link type. */
 export const frameDecoder: Decoder = {
   proto: 'frame',
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult {
     const f = ctx.packet.frame;
-    const clock = ctx.session.get<FrameClock>('frame.clock', () => ({ first: null, prev: null }));
-    const now = { sec: f.tsSec, nsec: f.tsNsec };
+    const clock = ctx.session.get<FrameClock>('frame.clock', newClock);
+    const sec = f.tsSec;
+    const nsec = f.tsNsec;
     let relative = 0;
     let delta = 0;
     if (f.hasTime) {
-      clock.first ??= now;
-      relative = diff(now, clock.first);
-      delta = clock.prev ? diff(now, clock.prev) : 0;
-      clock.prev = now;
+      if (!clock.hasFirst) {
+        clock.hasFirst = true;
+        clock.firstSec = sec;
+        clock.firstNsec = nsec;
+      }
+      relative = sec - clock.firstSec + (nsec - clock.firstNsec) / 1e9;
+      delta = clock.hasPrev ? sec - clock.prevSec + (nsec - clock.prevNsec) / 1e9 : 0;
+      clock.hasPrev = true;
+      clock.prevSec = sec;
+      clock.prevNsec = nsec;
     }
     const layer = ctx.addLayer<FrameLayer>({ proto: 'frame', offset: 0, length: f.capLen, errorDepth: 0, relative, delta }, false);
-    const bits = (n: number) => `${n} bytes (${n * 8} bits)`;
-    const t = tree?.add(hf.frame, 0, f.capLen, null, {
-      text: `Frame ${f.number}: ${bits(f.origLen)} on wire, ${bits(f.capLen)} captured`,
-    });
+    const t = tree?.add(
+      hf.frame,
+      0,
+      f.capLen,
+      null,
+      tree.full || tree.wants(hf.frame)
+        ? { text: `Frame ${f.number}: ${f.origLen} bytes on wire (${f.origLen * 8} bits), ${f.capLen} bytes captured (${f.capLen * 8} bits)` }
+        : undefined,
+    );
     if (t) {
+      const now = { sec, nsec };
       layer.tree = t;
       t.add(hf.interfaceId, 0, 0, f.interfaceId);
       t.add(hf.encapType, 0, 0, f.linkType);
@@ -69,11 +84,23 @@ export const frameDecoder: Decoder = {
       t.add(hf.len, 0, 0, f.origLen);
       t.add(hf.capLen, 0, 0, f.capLen);
     }
-    return { offset, end, next: { table: 'linktype', key: f.linkType } };
+    return { offset, end, next: linktypeNext(f.linkType) };
   },
 };
 
+const LINKTYPE_NEXT = new Map<number, { table: string; key: number }>();
+/** Shared (never mutated) `next` objects per link type. */
+function linktypeNext(linkType: number): { table: string; key: number } {
+  let n = LINKTYPE_NEXT.get(linkType);
+  if (n === undefined) {
+    n = { table: 'linktype', key: linkType };
+    if (LINKTYPE_NEXT.size < 256) LINKTYPE_NEXT.set(linkType, n);
+  }
+  return n;
+}
+
 /** Adds `frame.protocols` once every layer is known. */
 export function addProtocolsField(tree: Tree | undefined, layer: Layer | undefined, protocols: readonly string[]): void {
-  (layer?.tree ?? tree)?.add(hf.protocols, 0, 0, protocols.join(':'));
+  const t = layer?.tree ?? tree;
+  if (t && t.wants(hf.protocols)) t.add(hf.protocols, 0, 0, protocols.join(':'));
 }

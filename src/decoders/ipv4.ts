@@ -76,8 +76,30 @@ export function dsSummary(ds: number): string {
   return `DSCP: ${DSCP_SHORT[ds >> 2] ?? 'Unknown'}, ECN: ${ECN_SHORT[ds & 3]}`;
 }
 
-/** Wireshark's bit-pattern prefix for a masked field: `0100 .... = `, `...0 0000 0000 0000 = `. */
+/** Wireshark's bit-pattern prefix for a masked field: `0100 .... = `, `...0 0000 0000 0000 = `.
+ * Memoized by (bits, mask, masked value) for fields up to 16 bits: the patterns are few and the
+ * tree builders ask for them on every packet. */
 export function bitPrefix(value: number, mask: number, bits: number): string {
+  if (bits > 32 || mask < 0 || mask > 0xffffffff) return buildBitPrefix(value, mask, bits);
+  const outer = bits * 0x100000000 + mask;
+  let m = BIT_PREFIXES.get(outer);
+  if (m === undefined) {
+    m = new Map<number, string>();
+    if (BIT_PREFIXES.size < 1024) BIT_PREFIXES.set(outer, m);
+  }
+  const key = (value & mask) >>> 0;
+  let s = m.get(key);
+  if (s === undefined) {
+    s = buildBitPrefix(value, mask, bits);
+    if (m.size < 4096) m.set(key, s);
+  }
+  return s;
+}
+
+/** (bits, mask) → masked value → pattern. */
+const BIT_PREFIXES = new Map<number, Map<number, string>>();
+
+function buildBitPrefix(value: number, mask: number, bits: number): string {
   let s = '';
   for (let i = bits - 1; i >= 0; i--) {
     const m = 2 ** i;
@@ -402,13 +424,18 @@ export const ipv4Decoder: Decoder = {
     ctx.need('ip', offset, 1, end);
 
     let ipTree: Tree | undefined;
+    // Text options only for a full tree: a FieldCollector keeps values (and kept protocol nodes' text).
+    const full = tree !== undefined && tree.full;
     if (tree) {
-      let text = 'Internet Protocol Version 4';
-      if (version === 4 && hlen >= 20 && avail >= 16) text += `, Src: ${ipv4ToString(layer.src)}`;
-      if (version === 4 && hlen >= 20 && avail >= 20) text += `, Dst: ${ipv4ToString(finalDst(d, offset, hlen, end, layer))}`;
-      ipTree = tree.add(hf.ip, offset, Math.min(hlen, avail), null, { text });
+      let text: string | undefined;
+      if (full || tree.wants(hf.ip)) {
+        text = 'Internet Protocol Version 4';
+        if (version === 4 && hlen >= 20 && avail >= 16) text += `, Src: ${ipv4ToString(layer.src)}`;
+        if (version === 4 && hlen >= 20 && avail >= 20) text += `, Dst: ${ipv4ToString(finalDst(d, offset, hlen, end, layer))}`;
+      }
+      ipTree = tree.add(hf.ip, offset, Math.min(hlen, avail), null, text === undefined ? undefined : { text });
       layer.tree = ipTree;
-      ipTree.add(hf.version, offset, 1, version, { text: `${bitPrefix(b0, 0xf0, 8)}Version: ${version}` });
+      ipTree.add(hf.version, offset, 1, version, full ? { text: `${bitPrefix(b0, 0xf0, 8)}Version: ${version}` } : undefined);
     }
     if (version !== 4) {
       if (ctx.columns) ctx.setInfo(`Bogus IPv4 version (${version}, must be 4)`);
@@ -422,11 +449,16 @@ export const ipv4Decoder: Decoder = {
       ctx.issue('ip', ei.bogusHeaderLength, ipTree, offset, 1, `Bogus IP header length (${hlen}, must be at least 20)`);
       return;
     }
-    ipTree?.add(hf.hdrLen, offset, 1, hlen, { text: `${bitPrefix(b0, 0x0f, 8)}Header Length: ${hlen} bytes (${hlen >> 2})` });
+    ipTree?.add(hf.hdrLen, offset, 1, hlen, full ? { text: `${bitPrefix(b0, 0x0f, 8)}Header Length: ${hlen} bytes (${hlen >> 2})` } : undefined);
 
     // DS field
     ctx.need('ip', offset + 1, 1, end);
-    if (ipTree) {
+    if (ipTree && !full) {
+      const ds = d[offset + 1]!;
+      const dt = ipTree.add(hf.dsfield, offset + 1, 1, ds);
+      dt.add(hf.dscp, offset + 1, 1, ds >> 2);
+      dt.add(hf.ecn, offset + 1, 1, ds & 3);
+    } else if (ipTree) {
       const ds = d[offset + 1]!;
       const dt = ipTree.add(hf.dsfield, offset + 1, 1, ds, {
         text: `Differentiated Services Field: 0x${ds.toString(16).padStart(2, '0')} (${dsSummary(ds)})`,
@@ -480,10 +512,18 @@ export const ipv4Decoder: Decoder = {
     ctx.need('ip', offset + 4, 2, end);
     if (ipTree) {
       const id = u16(d, offset + 4);
-      ipTree.add(hf.id, offset + 4, 2, id, { text: `Identification: 0x${id.toString(16).padStart(4, '0')} (${id})` });
+      ipTree.add(hf.id, offset + 4, 2, id, full ? { text: `Identification: 0x${id.toString(16).padStart(4, '0')} (${id})` } : undefined);
     }
     ctx.need('ip', offset + 6, 2, end);
-    if (ipTree) {
+    if (ipTree && !full) {
+      const off16 = u16(d, offset + 6);
+      const fl = off16 >> 13;
+      const ft = ipTree.add(hf.flags, offset + 6, 1, fl);
+      ft.add(hf.rb, offset + 6, 1, (fl & 4) !== 0);
+      ft.add(hf.df, offset + 6, 1, (fl & 2) !== 0);
+      ft.add(hf.mf, offset + 6, 1, (fl & 1) !== 0);
+      ipTree.add(hf.fragOffset, offset + 6, 2, off16 & 0x1fff);
+    } else if (ipTree) {
       const off16 = u16(d, offset + 6);
       const fl = off16 >> 13;
       const names = FLAG_NAMES.filter(([m]) => fl & m).map(([, n]) => n);
@@ -507,16 +547,21 @@ export const ipv4Decoder: Decoder = {
     ctx.need('ip', offset + 10, 2, end);
     if (ipTree) {
       const sum = u16(d, offset + 10);
-      ipTree.add(hf.checksum, offset + 10, 2, sum, {
-        text: `Header Checksum: 0x${sum.toString(16).padStart(4, '0')} [validation disabled]`,
-      });
-      ipTree.add(hf.checksumStatus, offset + 10, 0, 2, { text: '[Header checksum status: Unverified]', generated: true });
+      if (!full) {
+        ipTree.add(hf.checksum, offset + 10, 2, sum);
+        ipTree.add(hf.checksumStatus, offset + 10, 0, 2);
+      } else {
+        ipTree.add(hf.checksum, offset + 10, 2, sum, {
+          text: `Header Checksum: 0x${sum.toString(16).padStart(4, '0')} [validation disabled]`,
+        });
+        ipTree.add(hf.checksumStatus, offset + 10, 0, 2, { text: '[Header checksum status: Unverified]', generated: true });
+      }
     }
     ctx.need('ip', offset + 12, 4, end);
     const src = u32(d, offset + 12);
     if (ctx.columns) ctx.setAddresses(ipv4ToString(src), '', true);
     if (ipTree) {
-      const s = ipv4ToString(src);
+      const s = full || ipTree.wants(hf.srcHost) || ipTree.wants(hf.host) ? ipv4ToString(src) : '';
       ipTree.add(hf.src, offset + 12, 4, src);
       ipTree.add(hf.addr, offset + 12, 4, src, { hidden: true });
       ipTree.add(hf.srcHost, offset + 12, 4, s, { generated: true, hidden: true });
@@ -542,7 +587,7 @@ export const ipv4Decoder: Decoder = {
       ctx.issue('ip', ei.ttlTooSmall, ttlTree, offset + 8, 1, `"Time To Live" only ${ttl}`);
     }
     if (ipTree) {
-      const s = ipv4ToString(dst);
+      const s = full || ipTree.wants(hf.dstHost) || ipTree.wants(hf.host) ? ipv4ToString(dst) : '';
       if (dstOff >= 0) {
         const cur = u32(d, offset + 16);
         ipTree.add(hf.curRt, offset + 16, 4, cur);
@@ -616,16 +661,26 @@ function fragmentOnly(ctx: DecodeContext, proto: number, layer: Ipv4Layer, off: 
   return { offset: off, end: Math.max(off, end), next: { proto: 'data' } };
 }
 
+const DATA_NEXT = { proto: 'data' } as const;
+const IP_PROTO_NEXT: { table: 'ip.proto'; key: number }[] = [];
+for (let p = 0; p < 256; p++) IP_PROTO_NEXT.push({ table: 'ip.proto', key: p });
+/** Shared (never mutated) `next` objects, one per protocol number. */
+function ipProtoNext(proto: number): { table: string; key: number } {
+  return IP_PROTO_NEXT[proto & 0xff]!;
+}
+
 function dispatchUpper(
   ctx: DecodeContext,
   proto: number,
   r: { offset: number; end: number; data?: Uint8Array; dataName?: string },
 ): DecodeResult {
+  let next: DecodeResult['next'];
   if (!ctx.registry.lookup('ip.proto', proto)) {
     if (ctx.columns) ctx.setInfo(`${ipProtoName(proto)} (${proto})`);
-    return { ...r, next: { proto: 'data' } };
-  }
-  return { ...r, next: { table: 'ip.proto', key: proto } };
+    next = DATA_NEXT;
+  } else next = ipProtoNext(proto);
+  if (r.data === undefined) return { offset: r.offset, end: r.end, next };
+  return { offset: r.offset, end: r.end, data: r.data, dataName: r.dataName, next };
 }
 
 function decodeOptions(ctx: DecodeContext, ipTree: Tree, start: number, optLen: number, end: number): void {

@@ -196,17 +196,26 @@ export const ipv6Decoder: Decoder = {
     });
     ctx.need('ipv6', offset, 1, end);
     let t: Tree | undefined;
+    // Text options only for a full tree: a FieldCollector keeps values (and kept protocol nodes' text).
+    const full = tree !== undefined && tree.full;
     if (tree) {
       const text =
-        avail >= 40 && version === 6
-          ? `Internet Protocol Version 6, Src: ${ipv6ToString(layer.src)}, Dst: ${ipv6ToString(layer.dst)}`
-          : 'Internet Protocol Version 6';
-      t = tree.add(hf.ipv6, offset, Math.min(avail, 40), null, { text });
+        !full && !tree.wants(hf.ipv6)
+          ? undefined
+          : avail >= 40 && version === 6
+            ? `Internet Protocol Version 6, Src: ${ipv6ToString(layer.src)}, Dst: ${ipv6ToString(layer.dst)}`
+            : 'Internet Protocol Version 6';
+      t = tree.add(hf.ipv6, offset, Math.min(avail, 40), null, text === undefined ? undefined : { text });
       layer.tree = t;
-      t.add(hf.version, offset, 1, version, { text: `${bitPrefix(d[offset]!, 0xf0, 8)}Version: ${version}` });
-      t.add(ipHf.version, offset, 1, version, {
-        text: `${bitPrefix(d[offset]!, 0xf0, 8)}Version: ${version} [This field makes the filter match on "ip.version == 6" possible]`,
-      });
+      if (!full) {
+        t.add(hf.version, offset, 1, version);
+        t.add(ipHf.version, offset, 1, version);
+      } else {
+        t.add(hf.version, offset, 1, version, { text: `${bitPrefix(d[offset]!, 0xf0, 8)}Version: ${version}` });
+        t.add(ipHf.version, offset, 1, version, {
+          text: `${bitPrefix(d[offset]!, 0xf0, 8)}Version: ${version} [This field makes the filter match on "ip.version == 6" possible]`,
+        });
+      }
     }
     if (version !== 6) {
       if (ctx.columns) ctx.setInfo(`Bogus IPv6 version (${version}, must be 6)`);
@@ -221,7 +230,12 @@ export const ipv6Decoder: Decoder = {
     ctx.need('ipv6', offset, 4, end);
     const w0 = u32(d, offset);
     const tclass = (w0 >>> 20) & 0xff;
-    if (t) {
+    if (t && !full) {
+      const tt = t.add(hf.tclass, offset, 4, tclass);
+      tt.add(hf.dscp, offset, 4, tclass >> 2);
+      tt.add(hf.ecn, offset, 4, tclass & 3);
+      t.add(hf.flow, offset + 1, 3, w0 & 0xfffff);
+    } else if (t) {
       const tt = t.add(hf.tclass, offset, 4, tclass, {
         text: `${bitPrefix(w0, 0x0ff00000, 32)}Traffic Class: 0x${hexPad(tclass, 2)} (${dsSummary(tclass)})`,
       });
@@ -242,7 +256,7 @@ export const ipv6Decoder: Decoder = {
     t?.add(hf.plen, offset + 4, 2, plen);
     const plenTree = t;
     if (plen === 0 && nxt0 !== 0 && nxt0 !== 59) ctx.issue('ipv6', ei.plenZero, plenTree, offset + 4, 2);
-    t?.add(hf.nxt, offset + 6, 1, nxt0, { text: `Next Header: ${ipProtoName(nxt0)} (${nxt0})` });
+    t?.add(hf.nxt, offset + 6, 1, nxt0, full ? { text: `Next Header: ${ipProtoName(nxt0)} (${nxt0})` } : undefined);
     t?.add(hf.hlim, offset + 7, 1, hlim);
     ctx.need('ipv6', offset + 8, 16, end);
     if (t) addAddress(t, d, offset + 8, hf.src, hf.srcHost);
@@ -422,7 +436,7 @@ function hexKey(b: Uint8Array): string {
 
 function addAddress(t: Tree, d: Uint8Array, o: number, def: typeof hf.src, hostDef: typeof hf.srcHost): void {
   const a = d.subarray(o, o + 16);
-  const s = ipv6ToString(a);
+  const s = t.full || t.wants(hostDef) || t.wants(hf.host) ? ipv6ToString(a) : '';
   t.add(def, o, 16, a);
   t.add(hf.addr, o, 16, a, { hidden: true });
   t.add(hostDef, o, 16, s, { generated: true });

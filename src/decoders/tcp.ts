@@ -1160,9 +1160,10 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   let rstItem: Tree | undefined;
   if (t) {
     t.add(hf.hdrLen, off + 12, 1, hl, { text: hdrLenText(hl) });
-    const ft = t.add(hf.flags, off + 12, 2, flags, { text: `Flags: 0x${flags.toString(16).padStart(3, '0')} (${tcpFlagsToString(flags, ace)})` });
+    const ft = t.add(hf.flags, off + 12, 2, flags, t.full ? { text: `Flags: 0x${flags.toString(16).padStart(3, '0')} (${tcpFlagsToString(flags, ace)})` } : undefined);
+    const full = t.full;
     const bit = (def: FieldDef, mask: number, o: number, label: string) =>
-      ft.add(def, o, 1, (flags & mask) !== 0, { text: `${bitsText(flags, mask, 12)} = ${label}: ${flags & mask ? 'Set' : 'Not set'}` });
+      ft.add(def, o, 1, (flags & mask) !== 0, full ? { text: `${bitsText(flags, mask, 12)} = ${label}: ${flags & mask ? 'Set' : 'Not set'}` } : undefined);
     bit(hf.flagsRes, 0xe00, off + 12, 'Reserved');
     if (ace) {
       ft.add(hf.flagsAce, off + 12, 2, (flags >> 6) & 7, { text: `${bitsText(flags, 0x1c0, 12)} = ACE: ${(flags >> 6) & 7}` });

@@ -1,4 +1,5 @@
 import { BoundsError, type DecodeContext, type DecodeResult } from './core/context.js';
+import { desegmentOffer, requestMore, ONE_MORE_SEGMENT } from '../analysis/tcp/desegment-request.js';
 import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { latin1 } from './core/format.js';
@@ -498,6 +499,8 @@ export function tlsRecordNeed(data: Uint8Array, offset: number, end: number): nu
   return Math.max(0, offset + 5 + len - end);
 }
 
+const isPrint = (c: number): boolean => c >= 0x20 && c <= 0x7e;
+
 function looksLikeRecord(d: Uint8Array, off: number, end: number): boolean {
   if (end - off < 5) return false;
   const ct = d[off]!;
@@ -539,10 +542,19 @@ class Pass {
     readonly layer: TlsLayer,
   ) {}
 
-  /** Adds an Info item at once, so that a later exception keeps what was shown so far. */
+  /** Adds an Info item at once, so that a later exception keeps what was shown so far
+   * (`col_append_sep_str` with ", ": a separator whenever the column is not empty, which
+   * includes the TCP analysis prefix and what an earlier PDU of the segment showed). */
   note(text: string): void {
     this.info.push(text);
-    if (this.ctx.columns) this.ctx.setInfo(this.info.join(', '));
+    if (this.ctx.columns) this.ctx.appendInfo(this.ctx.info.length ? ', ' + text : text);
+  }
+
+  /** `Continuation Data`: a separator only after another record of this call. */
+  noteContinuation(): void {
+    const first = this.info.length === 0;
+    this.info.push('Continuation Data');
+    if (this.ctx.columns) this.ctx.appendInfo(first ? 'Continuation Data' : ', Continuation Data');
   }
 }
 
@@ -551,6 +563,13 @@ class Pass {
 export const tlsDecoder: Decoder = {
   proto: 'tls',
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
+    const d0 = ctx.data;
+    // Wireshark's dissect_ssl rejects data whose first four bytes are printable text; the
+    // payload then goes on to the heuristics and `data`
+    if (end - offset > 4 && isPrint(d0[offset]!) && isPrint(d0[offset + 1]!) && isPrint(d0[offset + 2]!) && isPrint(d0[offset + 3]!)) {
+      return { offset, end, next: { table: 'tcp.port', ports: [0, 0], heuristics: 'tcp' } };
+    }
+    const offer = desegmentOffer(ctx);
     const { s, sender, serverPort } = sessionFor(ctx);
     const layer = ctx.addLayer<TlsLayer>({
       proto: 'tls',
@@ -570,10 +589,25 @@ export const tlsDecoder: Decoder = {
     const d = ctx.data;
     let off = offset;
     let protoVersion = 0;
+    // Wireshark clears the Info column first (a segment that only starts a record shows nothing)
+    if (ctx.columns) ctx.setInfo('');
     for (let i = 0; off < end && i < 4096; i++) {
       const avail = end - off;
       const ct = d[off]!;
       const valid = ct >= 20 && ct <= 25;
+      if (offer && (valid || s.version !== 0)) {
+        // tls.desegment_ssl_records: a record cut by the segment end waits for the rest (with a
+        // known version even a short start that is no record header, as dissect_ssl does)
+        if (avail < 5) {
+          requestMore(offer, off, ONE_MORE_SEGMENT);
+          break;
+        }
+        const need = off + 5 + ((d[off + 3]! << 8) | d[off + 4]!) - end;
+        if (valid && need > 0) {
+          requestMore(offer, off, need);
+          break;
+        }
+      }
       if (!valid) {
         const v = s.version;
         if (v === 0x0301 || v === 0x0302 || v === 0x0303) {
@@ -581,7 +615,7 @@ export const tlsDecoder: Decoder = {
           const it = t?.add(textField, off, end - off, null, { text: 'Ignored Unknown Record' });
           ctx.issue('tls', ei.ignoredUnknownRecord, it, off, end - off);
         } else {
-          pass.note('Continuation Data');
+          pass.noteContinuation();
         }
         protoVersion = v;
         break;

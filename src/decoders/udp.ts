@@ -206,7 +206,14 @@ export const udpDecoder: Decoder = {
       stream: -1,
     });
     ctx.setProtocol('UDP');
-    const t = tree?.add(hf.udp, offset, 8, null, { text: `User Datagram Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}` });
+    const full = tree !== undefined && tree.full;
+    const t = tree?.add(
+      hf.udp,
+      offset,
+      8,
+      null,
+      full || tree.wants(hf.udp) ? { text: `User Datagram Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}` } : undefined,
+    );
     if (t) {
       layer.tree = t;
       t.add(hf.srcport, offset, 2, srcPort);
@@ -253,7 +260,7 @@ export const udpDecoder: Decoder = {
           generated: true,
         });
       } else {
-        t.add(hf.checksum, offset + 6, 2, checksum, { text: `Checksum: 0x${checksum.toString(16).padStart(4, '0')} [unverified]` });
+        t.add(hf.checksum, offset + 6, 2, checksum, full ? { text: `Checksum: 0x${checksum.toString(16).padStart(4, '0')} [unverified]` } : undefined);
         t.add(hf.checksumStatus, offset + 6, 0, 2, { generated: true });
       }
     }
@@ -287,7 +294,7 @@ export const udpDecoder: Decoder = {
     const pOff = offset + 8;
     layer.payloadLength = Math.max(0, payloadEnd - pOff);
     if (t && end > pOff) {
-      t.add(hf.payload, pOff, end - pOff, ctx.data.subarray(pOff, end), { text: `UDP payload (${layer.payloadLength} bytes)` });
+      t.add(hf.payload, pOff, end - pOff, ctx.data.subarray(pOff, end), full ? { text: `UDP payload (${layer.payloadLength} bytes)` } : undefined);
     }
     return { offset: pOff, end: payloadEnd, next: { table: 'udp.port', ports: [srcPort, dstPort], heuristics: 'udp' } };
   },

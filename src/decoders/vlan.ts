@@ -74,12 +74,13 @@ export const vlanDecoder: Decoder = {
     layer.dei = dei === 1;
     layer.id = id;
     if (ctx.columns) ctx.setInfo(`PRI: ${pri}  DEI: ${dei}  ID: ${id}`);
-    const t = tree?.add(hf.vlan, offset, 4, null, { text: `802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}` });
+    const full = tree !== undefined && tree.full;
+    const t = tree?.add(hf.vlan, offset, 4, null, full || tree.wants(hf.vlan) ? { text: `802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}` } : undefined);
     if (t) {
       layer.tree = t;
-      t.add(hf.priority, offset, 2, pri, { text: `${bitPrefix(tci, 0xe000, 16)}Priority: ${PRIORITIES[pri]} (${pri})` });
-      t.add(hf.dei, offset, 2, dei === 1, { text: `${bitPrefix(tci, 0x1000, 16)}DEI: ${dei ? 'Eligible' : 'Ineligible'}` });
-      t.add(hf.id, offset, 2, id, { text: `${bitPrefix(tci, 0x0fff, 16)}ID: ${id}` });
+      t.add(hf.priority, offset, 2, pri, full ? { text: `${bitPrefix(tci, 0xe000, 16)}Priority: ${PRIORITIES[pri]} (${pri})` } : undefined);
+      t.add(hf.dei, offset, 2, dei === 1, full ? { text: `${bitPrefix(tci, 0x1000, 16)}DEI: ${dei ? 'Eligible' : 'Ineligible'}` } : undefined);
+      t.add(hf.id, offset, 2, id, full ? { text: `${bitPrefix(tci, 0x0fff, 16)}ID: ${id}` } : undefined);
     }
     return tagPayload(ctx, layer, t, offset, end, hf.etype, hf.trailer);
   },

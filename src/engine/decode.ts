@@ -1,6 +1,8 @@
 import { readCapture } from '../capture/index.js';
 import type { ReadResult } from '../capture/types.js';
 import { registerAnalyzers } from '../analysis/index.js';
+import { TcpAnalyzer } from '../analysis/tcp/index.js';
+import { TcpDesegmenter } from '../analysis/tcp/desegment.js';
 import { dissect } from '../decoders/core/dissect.js';
 import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
 import type { Packet } from '../decoders/core/packet.js';
@@ -26,6 +28,11 @@ export interface DecodeOptions {
   filter?: CompiledFilter;
   /** Stop after this many frames have been handed over (tshark `-c`). */
   limit?: number;
+  /** Decode no further than TCP/UDP, and (with the default session) without TCP desegmentation:
+   * for flow tables, which need neither application layers nor reassembled data. `tcp.stream`,
+   * the TCP analysis and UDP streams are unchanged. Don't combine with a filter or fields above
+   * the transport layer. */
+  transportOnly?: boolean;
 }
 
 export interface DecodedFrame {
@@ -49,6 +56,21 @@ export function indexTree(roots: readonly FieldNode[]): Map<number, FieldNode[]>
   return m;
 }
 
+/** Protocols decoded before (or as) the transport layer: their fields do not depend on
+ * application decoders or TCP desegmentation. */
+const LOWER_PROTOCOLS = new Set(['frame', 'eth', 'vlan', 'llc', 'arp', 'sll', 'sll2', 'null', 'loop', 'ip', 'ipv6', 'icmp', 'icmpv6', 'udp', 'tcp']);
+/** Fields of those protocols that are still filled from above: frame.protocols lists every layer,
+ * TCP reassembly fields come from desegmentation. */
+const UPPER_DEPENDENT = /^(frame\.protocols$|tcp\.(segment|segments|reassembled|fin_retransmission|pdu)(\.|$))/;
+
+/** Whether `transportOnly` decoding fills `def` exactly as a full decode does. Protocol nodes
+ * themselves (`tcp`, `ip`) and `_ws.*` (expert items of any layer) are not. */
+export function transportSafe(def: FieldDef): boolean {
+  const dot = def.name.indexOf('.');
+  if (dot < 0) return false;
+  return LOWER_PROTOCOLS.has(def.name.slice(0, dot)) && !UPPER_DEPENDENT.test(def.name);
+}
+
 const EMPTY: DecodedFrame['fields'] = { get: () => undefined };
 
 /** Reads a capture and decodes every frame in order; the one loop behind `packets`, `flows`,
@@ -57,8 +79,17 @@ export async function decodeCapture(
   path: string,
   opts: DecodeOptions,
   onFrame: (d: DecodedFrame) => void,
-  session: Session = new Session(defaultRegistry()),
+  given?: Session,
 ): Promise<ReadResult> {
+  const session = given ?? new Session(defaultRegistry());
+  const transportOnly = !!opts.transportOnly;
+  if (transportOnly && !given) {
+    // reassembled data would only be handed to application decoders, which do not run
+    const tcp = session.analyzers.get('tcp');
+    if (tcp instanceof TcpAnalyzer) {
+      for (let i = tcp.listeners.length - 1; i >= 0; i--) if (tcp.listeners[i] instanceof TcpDesegmenter) tcp.listeners.splice(i, 1);
+    }
+  }
   const want = new Set<number>();
   const names = new Set<string>();
   if (Array.isArray(opts.tree)) for (const d of opts.tree as readonly FieldDef[]) (want.add(d.id), names.add(d.name));
@@ -70,7 +101,7 @@ export async function decodeCapture(
   const result = await readCapture(path, (frame) => {
     collector?.reset();
     const tree = full ? new FullTree() : (collector ?? undefined);
-    const packet = dissect(frame, session, { tree, columns: !!opts.columns });
+    const packet = dissect(frame, session, { tree, columns: !!opts.columns, transportOnly });
     const fields = full ? indexTree((tree as FullTree).roots) : (collector?.found ?? EMPTY);
     if (opts.filter && !opts.filter.test(fields, frame.data)) return true;
     const relative = (packet.layers[0] as FrameLayer | undefined)?.relative ?? 0;

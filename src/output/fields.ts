@@ -72,39 +72,46 @@ export function resolveFieldColumns(names: readonly string[]): { columns: FieldC
   return { columns, invalid };
 }
 
-function pick(nodes: readonly FieldNode[] | undefined, fmt: FieldsFormat): FieldNode[] {
-  if (!nodes || nodes.length === 0) return [];
-  if (fmt.occurrence === 'f') return [nodes[0]!];
-  if (fmt.occurrence === 'l') return [nodes[nodes.length - 1]!];
-  if (fmt.occurrence === 'a') return nodes as FieldNode[];
-  const n = nodes[fmt.occurrence - 1];
-  return n ? [n] : [];
-}
-
 function quoted(s: string, fmt: FieldsFormat): string {
   if (fmt.quote === 'n') return s;
   const q = fmt.quote === 'd' ? '"' : "'";
   return q + s + q;
 }
 
-/** One output row of `-T fields` for a packet whose fields were collected by id. */
+/** One output row of `-T fields` for a packet whose fields were collected by id. Built as one
+ * string, without per-cell arrays (this runs for every packet and every column). */
 export function fieldsRow(
   p: Packet,
   found: { get(id: number): readonly FieldNode[] | undefined },
   columns: readonly FieldColumn[],
   fmt: FieldsFormat,
 ): string {
-  const cells: string[] = [];
-  for (const c of columns) {
+  let row = '';
+  const occ = fmt.occurrence;
+  const q = fmt.quote === 'n' ? '' : fmt.quote === 'd' ? '"' : "'";
+  for (let i = 0; i < columns.length; i++) {
+    if (i) row += fmt.separator;
+    const c = columns[i]!;
     if (c.column) {
-      cells.push(quoted(p.cols ? c.column(p, p.cols) : '', fmt));
+      row += q + (p.cols ? c.column(p, p.cols) : '') + q;
       continue;
     }
-    const nodes = pick(found.get(c.def!.id), fmt);
-    const text = nodes.map((n) => valueForFields(n.def, n.value, n)).join(fmt.aggregator);
-    cells.push(nodes.length ? quoted(text, fmt) : '');
+    const nodes = found.get(c.def!.id);
+    if (!nodes || nodes.length === 0) continue;
+    if (occ === 'a') {
+      row += q;
+      for (let k = 0; k < nodes.length; k++) {
+        if (k) row += fmt.aggregator;
+        const n = nodes[k]!;
+        row += valueForFields(n.def, n.value, n);
+      }
+      row += q;
+    } else {
+      const n = occ === 'f' ? nodes[0] : occ === 'l' ? nodes[nodes.length - 1] : nodes[occ - 1];
+      if (n) row += q + valueForFields(n.def, n.value, n) + q;
+    }
   }
-  return cells.join(fmt.separator);
+  return row;
 }
 
 export function fieldsHeader(columns: readonly FieldColumn[], fmt: FieldsFormat): string {

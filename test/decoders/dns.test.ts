@@ -108,8 +108,8 @@ describe('dns decoder', () => {
   it('escapes control characters in names shown to a terminal', () => {
     const q = hexBytes('0003 0100 0001 0000 0000 0000 0361 1b62 0000 0100 01');
     const [r] = run([udpFrame(q)]);
-    expect(r!.packet.cols?.info).toBe('Standard query 0x0003 A a\\x1bb');
-    expect(r!.lines).toContain('dns.qry.name=Name: a\\x1bb');
+    expect(r!.packet.cols?.info).toBe('Standard query 0x0003 A a\\033b');
+    expect(r!.lines).toContain('dns.qry.name=Name: a\\033b');
   });
   it('formats durations like Wireshark', () => {
     expect(timeSecsToString(0)).toBe('0 seconds');

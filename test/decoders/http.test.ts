@@ -50,14 +50,17 @@ describe('http decoder', () => {
     expect(r!.lines).toContain('http.request_in=[Request in frame: 1]');
     expect(r!.lines).toContain('http.response_for.uri=[Request URI: http://example.com/index.html?a=1&b=2]');
   });
-  it('shows other segments as Continuation', () => {
-    const [c] = run([tcpFrame(enc('more body bytes'), true)]);
+  it('shows other segments as Continuation once the conversation is known to be HTTP', () => {
+    // like Wireshark: text that is no request or response is HTTP only after a request was seen
+    const [, c] = run([tcpFrame(enc(GET)), tcpFrame(enc('more body bytes\r\n'), true)]);
     expect(c!.packet.cols).toMatchObject({ protocol: 'HTTP', info: 'Continuation' });
     expect(c!.http!.kind).toBe('continuation');
+    const [d] = run([tcpFrame(enc('more body bytes\r\n'), true)]);
+    expect(d!.packet.cols?.protocol).toBe('TCP');
   });
   it('escapes control characters from the wire', () => {
     const [q] = run([tcpFrame(enc('GET /a\x1b[2J HTTP/1.1\r\n\r\n'))]);
-    expect(q!.packet.cols?.info).toBe('GET /a\\x1b[2J HTTP/1.1 ');
+    expect(q!.packet.cols?.info).toBe('GET /a\\033[2J HTTP/1.1 ');
   });
   it('finds HTTP on other ports by heuristic', () => {
     const [q] = run([tcpFrame(enc(GET), false, 8000)]);

@@ -59,7 +59,7 @@ describe('ICMP', () => {
     const d = decodeFrames([icmpFrame(`0303 0000 00000000 ${quoted}`, 64, '0a000009', '0a000002')])[0]!;
     expect(d.packet.cols).toEqual({ src: '10.0.0.9', dst: '10.0.0.2', protocol: 'ICMP', info: 'Destination unreachable (Port unreachable)' });
     expect(d.values('ip.src')).toEqual(['10.0.0.9', '10.0.0.2']);
-    expect(d.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ip', 'icmp', 'ip', 'udp']);
+    expect(d.packet.protocols).toEqual(['eth', 'ethertype', 'ip', 'icmp', 'ip', 'udp']);
     const inner = d.packet.layers.filter((l) => l.proto === 'ip') as Ipv4Layer[];
     expect(inner.map((l) => l.errorDepth)).toEqual([0, 1]);
     expect(d.packet.issues.some((i) => i.message.startsWith('IPv4 total length exceeds'))).toBe(false);

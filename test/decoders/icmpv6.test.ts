@@ -45,7 +45,7 @@ describe('ICMPv6', () => {
     expect(info(10)).toBe('Packet Too Big');
     expect(f[10]!.value('icmpv6.mtu')).toBe('1280');
     expect(f[10]!.values('icmpv6.checksum.status')).toEqual(['1', '2']);
-    expect(f[10]!.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ipv6', 'icmpv6', 'ipv6', 'icmpv6']);
+    expect(f[10]!.packet.protocols).toEqual(['eth', 'ethertype', 'ipv6', 'icmpv6', 'ipv6', 'icmpv6']);
     expect((f[10]!.packet.layers[3] as Icmpv6Layer).isError).toBe(true);
     expect(info(11)).toBe('Parameter Problem (unrecognized Next Header type encountered)');
     // nothing quoted at all: an exception in ICMPv6 itself

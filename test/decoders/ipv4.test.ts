@@ -74,10 +74,10 @@ describe('IPv4 header', () => {
     const bogus = decodeHex(`${ETH} 4f000014000100004006000001020304 05060708`);
     expect(bogus.packet.cols?.info).toBe('Bogus IP length (20, less than header length 60)');
     const v6 = decodeHex(`${ETH} 6000000000003b40` + '00'.repeat(32));
-    expect(v6.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ip', 'ipv6']);
+    expect(v6.packet.protocols).toEqual(['eth', 'ethertype', 'ip', 'ipv6']);
     expect(v6.packet.cols?.protocol).toBe('IPv6');
     const oneByte = decodeHex('45', { linkType: LINKTYPE.IPV4 });
-    expect(oneByte.packet.protocols).toEqual(['frame', 'ip']);
+    expect(oneByte.packet.protocols).toEqual(['ip']);
     expect(oneByte.packet.malformed).toBe(true);
     expect(oneByte.packet.cols?.info).toBe('[Malformed Packet]');
   });
@@ -95,7 +95,7 @@ describe('IPv4 fragments', () => {
   const f = decodeFrames(fixtureFrames(FRAG4));
   it('reassembles out-of-order fragments on the frame that completes them', () => {
     expect(f[0]!.packet.cols?.info).toBe('Fragmented IP protocol (proto=ICMP 1, off=1600, ID=1111)');
-    expect(f[0]!.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ip', 'data']);
+    expect(f[0]!.packet.protocols).toEqual(['eth', 'ethertype', 'ip', 'data']);
     expect(f[2]!.values('ip.fragment')).toEqual(['3', '2', '1']);
     expect(f[2]!.value('ip.reassembled.length')).toBe('2056');
     expect(f[2]!.packet.cols?.info).toBe('Echo (ping) request  id=0x0001, seq=1/256, ttl=64');
@@ -110,7 +110,7 @@ describe('IPv4 fragments', () => {
     expect(f[11]!.packet.protocols).toContain('udp');
     expect(f[13]!.packet.cols?.info).toBe('Unknown (253)');
     expect(f[15]!.packet.cols?.info).toBe('Fragmented IP protocol (proto=ICMP 1, off=0, ID=8888)');
-    expect(f[16]!.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ip']);
+    expect(f[16]!.packet.protocols).toEqual(['eth', 'ethertype', 'ip']);
   });
 });
 

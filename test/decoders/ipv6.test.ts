@@ -37,7 +37,7 @@ describe('IPv6 header and extension headers', () => {
     const d = f[0]!;
     expect(d.values('ipv6.opt.type')).toEqual(['0x05', '0x01']);
     expect(d.value('ipv6.opt.router_alert')).toBe('0');
-    expect(d.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ipv6', 'ipv6.hopopts', 'icmpv6']);
+    expect(d.packet.protocols).toEqual(['eth', 'ethertype', 'ipv6', 'ipv6.hopopts', 'icmpv6']);
     const l = d.packet.layers[2] as Ipv6Layer;
     expect([l.nextHeader, l.payloadOffset, l.payloadLength, l.hopLimit]).toEqual([58, 62, 28, 1]);
   });
@@ -75,7 +75,7 @@ describe('IPv6 fragments', () => {
     expect(f[1]!.values('ipv6.fragment')).toEqual(['2', '1']);
     expect(f[1]!.value('ipv6.reassembled.length')).toBe('1544');
     expect(f[1]!.packet.cols?.info).toBe('Echo (ping) request id=0x0005, seq=5, hop limit=64');
-    expect(f[3]!.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ipv6', 'ipv6.fraghdr', 'ipv6.dstopts', 'icmpv6', 'data']);
+    expect(f[3]!.packet.protocols).toEqual(['eth', 'ethertype', 'ipv6', 'ipv6.fraghdr', 'ipv6.dstopts', 'icmpv6', 'data']);
   });
   it('routing header sets the destination column; unknown next header', () => {
     expect(f[6]!.packet.cols?.dst).toBe('2001:db8::ff');

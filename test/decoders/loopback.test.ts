@@ -35,18 +35,18 @@ describe('BSD null / OpenBSD loop', () => {
     expect(frames[3]!.value('null.family')).toBeUndefined();
     expect(frames[3]!.value('null.type')).toBe('0x0800');
     expect(frames[4]!.value('null.family')).toBe('30');
-    expect(frames[4]!.packet.protocols).toEqual(['frame', 'null', 'ipv6', 'icmpv6']);
+    expect(frames[4]!.packet.protocols).toEqual(['null', 'ipv6', 'icmpv6']);
     expect((frames[0]!.packet.layers[1] as NullLayer).family).toBe(2);
   });
   it('unknown families go to data with N/A columns', () => {
     const f = frames[5]!;
-    expect(f.packet.protocols).toEqual(['frame', 'null', 'data']);
+    expect(f.packet.protocols).toEqual(['null', 'data']);
     expect(f.packet.cols).toEqual({ src: 'N/A', dst: 'N/A', protocol: 'N/A', info: 'Null/Loopback' });
   });
   it('a cut header is malformed but still a null layer', () => {
     const f = frames[6]!;
     expect(f.packet.malformed).toBe(true);
-    expect(f.packet.protocols).toEqual(['frame', 'null']);
+    expect(f.packet.protocols).toEqual(['null']);
     expect(f.packet.cols?.info).toBe('Null/Loopback[Malformed Packet]');
   });
   it('loop reads the family big-endian', () => {
@@ -59,23 +59,23 @@ describe('BSD null / OpenBSD loop', () => {
 describe('raw IP', () => {
   it('picks IPv4 / IPv6 by the version nibble and keeps the raw layer', () => {
     const v4 = decodeHex('45000014000100004001000001020304 05060708', { linkType: LINKTYPE.RAW });
-    expect(v4.packet.protocols.slice(0, 3)).toEqual(['frame', 'raw', 'ip']);
+    expect(v4.packet.protocols.slice(0, 2)).toEqual(['raw', 'ip']);
     expect(v4.value('raw')).toBe('Raw packet data');
     const bogus = decodeFrames(fixtureFrames(RAW_EDGE))[0]!;
-    expect(bogus.packet.protocols).toEqual(['frame', 'raw', 'data']);
+    expect(bogus.packet.protocols).toEqual(['raw', 'data']);
     expect(bogus.packet.cols?.info).toBe('Raw packet data');
   });
   it('frames too short for the PPP checks are malformed in raw itself', () => {
     const f = decodeFrames(fixtureFrames(RAW_EDGE));
     expect(f[1]!.packet.malformed).toBe(true);
-    expect(f[1]!.packet.protocols).toEqual(['frame', 'raw']);
+    expect(f[1]!.packet.protocols).toEqual(['raw']);
     expect(f[4]!.packet.malformed).toBe(true);
   });
   it('LINKTYPE_IPV4 / IPV6 go straight to IP', () => {
     const v4 = decodeHex('45000014000100004001000001020304 05060708', { linkType: LINKTYPE.IPV4 });
-    expect(v4.packet.protocols).toEqual(['frame', 'ip']);
+    expect(v4.packet.protocols).toEqual(['ip']);
     const v6 = decodeHex('6000000000003b40' + '00'.repeat(32), { linkType: LINKTYPE.IPV6 });
-    expect(v6.packet.protocols).toEqual(['frame', 'ipv6']);
+    expect(v6.packet.protocols).toEqual(['ipv6']);
   });
 });
 

@@ -28,7 +28,7 @@ describe('Linux cooked capture v1', () => {
     expect(d.value('sll.unused')).toBe('0000');
     expect(d.value('sll.etype')).toBe('0x0800');
     expect(d.value('sll.trailer')).toBeUndefined();
-    expect(d.packet.protocols).toEqual(['frame', 'sll', 'ethertype', 'ip', 'udp']);
+    expect(d.packet.protocols).toEqual(['sll', 'ethertype', 'ip', 'udp']);
     const l = d.packet.layers[1] as SllLayer;
     expect([l.version, l.haType, l.haLen, l.protocol]).toEqual([1, 1, 6, 0x0800]);
   });
@@ -40,7 +40,7 @@ describe('Linux cooked capture v1', () => {
   });
   it('Linux protocol types: 802.2 goes to LLC', () => {
     expect(f[4]!.value('sll.ltype')).toBe('0x0004');
-    expect(f[4]!.packet.protocols.slice(0, 3)).toEqual(['frame', 'sll', 'llc']);
+    expect(f[4]!.packet.protocols.slice(0, 2)).toEqual(['sll', 'llc']);
   });
   it('unknown EtherTypes set the Protocol column to the number', () => {
     expect(f[5]!.packet.cols?.protocol).toBe('0x1234');
@@ -49,11 +49,11 @@ describe('Linux cooked capture v1', () => {
   });
   it('GRE hardware type uses sll.gretype and no ethertype layer', () => {
     expect(f[6]!.value('sll.gretype')).toBe('0x0800');
-    expect(f[6]!.packet.protocols).toEqual(['frame', 'sll', 'ip', 'udp']);
+    expect(f[6]!.packet.protocols).toEqual(['sll', 'ip', 'udp']);
   });
   it('a 1-byte frame is malformed, still an sll layer', () => {
     expect(f[7]!.packet.malformed).toBe(true);
-    expect(f[7]!.packet.protocols).toEqual(['frame', 'sll']);
+    expect(f[7]!.packet.protocols).toEqual(['sll']);
   });
 });
 

@@ -32,21 +32,21 @@ describe('802.1Q', () => {
   it('802.3 length: LLC/SNAP, trailer, and a length past the end', () => {
     expect(f[1]!.value('vlan.len')).toBe('6');
     expect(f[1]!.value('vlan.trailer')).toBe('0800');
-    expect(f[1]!.packet.protocols.slice(0, 5)).toEqual(['frame', 'eth', 'ethertype', 'vlan', 'llc']);
+    expect(f[1]!.packet.protocols.slice(0, 4)).toEqual(['eth', 'ethertype', 'vlan', 'llc']);
     const llc = f[1]!.packet.layers[3] as LlcLayer;
     expect([llc.dsap, llc.ssap, llc.control]).toEqual([0xaa, 0xaa, 3]);
     expect(f[2]!.packet.issues.map((i) => i.name)).toContain('vlan.len.past_end');
   });
   it('stacked tags dispatch through the ethertype table again', () => {
     const d = f[3]!;
-    expect(d.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'ieee8021ad', 'ethertype', 'vlan', 'ethertype', 'vlan', 'ethertype', 'data']);
+    expect(d.packet.protocols).toEqual(['eth', 'ethertype', 'ieee8021ad', 'ethertype', 'vlan', 'ethertype', 'vlan', 'ethertype', 'data']);
     expect(d.values('vlan.id')).toEqual(['100', '5']);
     expect(d.value('ieee8021ad.id')).toBe('200');
     expect(d.packet.cols?.info).toBe('Local Experimental Ethertype 1');
   });
   it('a cut tag is malformed; a trailer after the IP packet is vlan.trailer', () => {
     expect(f[4]!.packet.malformed).toBe(true);
-    expect(f[4]!.packet.protocols).toEqual(['frame', 'eth', 'ethertype', 'vlan']);
+    expect(f[4]!.packet.protocols).toEqual(['eth', 'ethertype', 'vlan']);
     expect(f[5]!.value('vlan.trailer')).toBe('aabbccdd');
   });
   it('802.1ad Info text', () => {

@@ -30,10 +30,12 @@
  * pass too.
  *
  * Cost: a segment in a direction without any MSP does nothing beyond the decoder call the driver
- * would make; payload bytes are copied only into an open MSP. Memory is bounded: an MSP holds at
- * most `maxPdu` bytes (then it is abandoned and the rest of its data is handed on as fresh data),
- * a direction keeps at most `maxMsps` MSP records (the oldest are forgotten), all MSPs together
- * hold at most `maxBytes`, and a conversation's state goes with `onRetire`.
+ * would make; payload bytes are copied only into an open MSP, and dropped when its PDU is done.
+ * Memory is bounded: an MSP holds at most `maxPdu` bytes and all MSPs together at most `maxBytes`
+ * (past that the PDU keeps only its extent: its segments still show as segments of a PDU and the
+ * data after it is handed on at the right place, but it is not decoded; `stats().abandoned`), a
+ * direction keeps at most `maxMsps` MSP records (the lowest sequence numbers are forgotten), and a
+ * conversation's state goes with `onRetire`.
  */
 import type { DecodeContext, DecodeResult, Next } from '../../decoders/core/context.js';
 import { dispatch } from '../../decoders/core/dissect.js';
@@ -69,7 +71,7 @@ export interface DesegmentOptions {
   maxBytes: number;
 }
 
-export const DEFAULT_DESEGMENT: DesegmentOptions = { maxPdu: 10 * 1024 * 1024, maxMsps: 256, maxBytes: 256 * 1024 * 1024 };
+export const DEFAULT_DESEGMENT: DesegmentOptions = { maxPdu: 10 * 1024 * 1024, maxMsps: 64, maxBytes: 256 * 1024 * 1024 };
 
 /** Wireshark's limit for the part of a segment that may open an MSP. */
 const MAX_FIRST_PART = 1024 * 1024;
@@ -102,6 +104,11 @@ class Reassembly {
   reassembledIn = 0;
   /** Highest frame added. */
   maxFrame = 0;
+  /** Size the PDU is expected to reach (0: unknown), for the first allocation. */
+  expect = 0;
+  /** Over the size or memory bound: only the PDU's extent is tracked (no bytes); it is not
+   * decoded, but the data after it is handed on at the right place. */
+  dropped = false;
 
   /** Bytes held (for the budget). */
   get held(): number {
@@ -118,6 +125,8 @@ class Reassembly {
   release(): void {
     this.buf = EMPTY;
     this.pieces = null;
+    // a complete PDU needs no fragment list any more (it only takes errors from now on)
+    if (this.defragmented && !this.partial) this.frags.length = 0;
   }
 }
 
@@ -183,10 +192,6 @@ class DirState {
     return null;
   }
 
-  remove(m: Msp): void {
-    const i = this.msps.indexOf(m);
-    if (i >= 0) this.msps.splice(i, 1);
-  }
 }
 
 interface ConvState {
@@ -221,6 +226,11 @@ export class TcpDesegmenter implements TcpSegmentListener {
     this.req = session.get('tcp.desegment.request', () => new DesegmentRequest());
   }
 
+  /** Bytes held by open PDUs, and PDUs abandoned at the size or memory bound. */
+  stats(): { held: number; abandoned: number } {
+    return { held: this.held, abandoned: this.abandoned };
+  }
+
   onRetire(conv: TcpConversation): void {
     const s = conv.ext?.desegment as ConvState | undefined;
     if (!s) return;
@@ -231,8 +241,12 @@ export class TcpDesegmenter implements TcpSegmentListener {
   onSegment(ev: TcpSegmentEvent): DecodeResult | void {
     const l = ev.layer;
     if (l.errorDepth !== 0 || !ev.complete || l.seglen < 0 || l.hdrLen < 20) return;
-    const a = ev.analysis;
+    // nothing above TCP is wanted (flow tables)
+    if ((ev.ctx as { transportOnly?: boolean }).transportOnly) return;
     const flags = l.flags;
+    // pure ACKs cost nothing here
+    if (!(flags & TH_FIN) && l.payloadCaptured === 0) return;
+    const a = ev.analysis;
     const conv = ev.conversation;
     const seglen = l.seglen;
     // relative numbers, as Wireshark's desegmentation sees them (SYN data starts one later)
@@ -255,7 +269,8 @@ export class TcpDesegmenter implements TcpSegmentListener {
 
     if (l.payloadCaptured === 0 || flags & TH_RST) return;
     // can_desegment: the whole segment was captured
-    if (l.payloadCaptured !== seglen || ev.result.next === undefined && !(a.flags & (TCP_A.RETRANSMISSION | TCP_A.OUT_OF_ORDER))) return;
+    if (l.payloadCaptured !== seglen) return;
+    if (ev.result.next === undefined && !(a.flags & (TCP_A.RETRANSMISSION | TCP_A.OUT_OF_ORDER))) return;
     const run: Run = {
       ctx,
       layer: l,
@@ -274,7 +289,10 @@ export class TcpDesegmenter implements TcpSegmentListener {
       this.req.reset();
       ctx.lockProtocol(false);
     }
-    return { offset: run.end, end: run.end };
+    // the decoders were called here: nothing more to hand on
+    const r = ev.result;
+    r.next = undefined;
+    return r;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -319,20 +337,13 @@ export class TcpDesegmenter implements TcpSegmentListener {
         msp.lastFrame = frame;
         const len = msp.entire ? end - offset : Math.min((nxtseq - seq) >>> 0, (msp.nxtpdu - seq) >>> 0);
         lastFragLen = len;
-        const complete = this.add(dir!, msp, frame, ctx.data, offset, (seq - msp.seq) >>> 0, len, ltSeq(nxtseq, msp.nxtpdu));
-        if (complete === null) {
-          // abandoned (size bound): the segment is handed on as fresh data below
-          msp = null;
-          lastFragLen = 0;
-        } else {
-          inMsp = true;
-          if (complete) fd = msp.fd;
-          if (msp.entire) {
-            msp.entire = false;
-            if (ltSeq(msp.nxtpdu, nxtseq)) msp.nxtpdu = nxtseq;
-          }
-          if (msp.nxtpdu < nxtseq && msp.nxtpdu >= seq && len > 0) another = msp.nxtpdu - seq;
+        inMsp = true;
+        if (this.add(msp, frame, ctx.data, offset, (seq - msp.seq) >>> 0, len, ltSeq(nxtseq, msp.nxtpdu))) fd = msp.fd;
+        if (msp.entire) {
+          msp.entire = false;
+          if (ltSeq(msp.nxtpdu, nxtseq)) msp.nxtpdu = nxtseq;
         }
+        if (msp.nxtpdu < nxtseq && msp.nxtpdu >= seq && len > 0) another = msp.nxtpdu - seq;
       }
       if (!inMsp) {
         // not inside an MSP: the normal hand-off
@@ -344,6 +355,11 @@ export class TcpDesegmenter implements TcpSegmentListener {
         }
       }
 
+      if (fd && fd.dropped) {
+        // a PDU over the bounds ends here: not decoded, shown as a segment of it
+        this.release(fd);
+        fd = null;
+      }
       if (fd && fd.reassembledIn === frame && msp) {
         // the last segment of the PDU: the decoder gets the reassembled bytes
         const data = fd.data();
@@ -356,7 +372,8 @@ export class TcpDesegmenter implements TcpSegmentListener {
             fd.partial = true;
           } else {
             const newMsp = this.split(dir!, msp, dOff);
-            this.fragmentTree(run, msp.fd);
+            this.fragmentTree(run, msp.fd, data.length);
+            this.release(msp.fd);
             msp = newMsp;
           }
           if (dLen === ONE_MORE_SEGMENT) {
@@ -371,13 +388,17 @@ export class TcpDesegmenter implements TcpSegmentListener {
           } else {
             msp.nxtpdu = (msp.nxtpdu + dLen) >>> 0;
           }
+          if (dLen !== ONE_MORE_SEGMENT && dLen !== UNTIL_FIN) msp.fd.expect = (msp.nxtpdu - msp.seq) >>> 0;
           offset += lastFragLen;
           seq = (seq + lastFragLen) >>> 0;
           if (end - offset > 0) continue;
-          return;
+          // nothing left: the segment shows as part of a PDU (below)
+        } else {
+          this.segmentData(run, offset, another > 0 ? another : end - offset, '');
+          this.fragmentTree(run, fd, data.length);
+          // a complete PDU keeps no bytes (a later segment into it is an error anyway)
+          this.release(fd);
         }
-        this.segmentData(run, offset, another > 0 ? another : end - offset, '');
-        this.fragmentTree(run, fd);
       }
 
       if (mustDesegment) {
@@ -395,8 +416,9 @@ export class TcpDesegmenter implements TcpSegmentListener {
             m = this.store(dir, desegSeq, (nxtseq + UNTIL_FIN_SPAN) >>> 0, frame);
           } else {
             m = this.store(dir, desegSeq, (nxtseq + dLen) >>> 0, frame);
+            m.fd.expect = part + dLen;
           }
-          this.add(dir, m, frame, ctx.data, desegOffset, 0, part, ltSeq(nxtseq, m.nxtpdu));
+          this.add(m, frame, ctx.data, desegOffset, 0, part, ltSeq(nxtseq, m.nxtpdu));
         }
       }
 
@@ -435,17 +457,21 @@ export class TcpDesegmenter implements TcpSegmentListener {
       tree: l.tree,
       rootIndex: ctx.rootTree instanceof FullTree ? ctx.rootTree.roots.length : -1,
     };
-    let complete: boolean | null;
+    let complete: boolean;
     try {
-      complete = this.add(dir, msp, frame, ctx.data, l.payloadOffset, (seq - msp.seq) >>> 0, l.seglen, false);
+      complete = this.add(msp, frame, ctx.data, l.payloadOffset, (seq - msp.seq) >>> 0, l.seglen, false);
     } catch (e) {
       if (!(e instanceof ReassemblyError)) throw e;
       this.reassemblyFailed(ctx, l, e.message);
       return { offset: run.end, end: run.end };
     }
     if (!complete || msp.fd.reassembledIn !== frame) return null;
+    if (msp.fd.dropped) {
+      this.release(msp.fd);
+      return null;
+    }
     const data = msp.fd.data();
-    this.fragmentTree(run, msp.fd);
+    this.fragmentTree(run, msp.fd, data.length);
     // the hand-off of the reassembled bytes (decode_tcp_ports), without desegmentation any more
     let next: Next | undefined;
     const f = ev.analysis.flags;
@@ -475,9 +501,9 @@ export class TcpDesegmenter implements TcpSegmentListener {
     req.base = -1;
   }
 
-  /** `fragment_add` for an MSP, with the size and memory bounds. Returns whether the PDU is now
-   * complete, or null when the MSP had to be abandoned. */
-  private add(dir: DirState, msp: Msp, frame: number, src: Uint8Array, srcOff: number, off: number, n: number, more: boolean): boolean | null {
+  /** `fragment_add` for an MSP, with the size and memory bounds (past them the PDU keeps its
+   * extent only). Returns whether the PDU is now complete. */
+  private add(msp: Msp, frame: number, src: Uint8Array, srcOff: number, off: number, n: number, more: boolean): boolean {
     const fd = msp.fd;
     // already added in this frame (Wireshark's check_already_added)
     if (frame <= fd.maxFrame) {
@@ -494,9 +520,10 @@ export class TcpDesegmenter implements TcpSegmentListener {
         throw new ReassemblyError(off >= fd.datalen && off + n >= fd.datalen ? 'New fragment past old data limits' : 'New fragment overlaps old data (retransmission?)');
       }
     }
-    if (off + n > this.opts.maxPdu || this.held + n > this.opts.maxBytes) {
-      this.abandon(dir, msp);
-      return null;
+    if (!fd.dropped && (off + n > this.opts.maxPdu || this.held + n > this.opts.maxBytes)) {
+      fd.dropped = true;
+      this.release(fd);
+      this.abandoned++;
     }
     if (frame > fd.maxFrame) fd.maxFrame = frame;
     if (!more && !fd.datalenSet) {
@@ -517,6 +544,11 @@ export class TcpDesegmenter implements TcpSegmentListener {
 
   /** Stores bytes at `off` of a reassembly (the first copy of a byte wins, as in Wireshark). */
   private write(fd: Reassembly, off: number, bytes: Uint8Array): void {
+    if (fd.dropped) {
+      // extent only (a hole is never filled in this mode)
+      if (off <= fd.len && off + bytes.length > fd.len) fd.len = off + bytes.length;
+      return;
+    }
     if (off > fd.len) {
       (fd.pieces ??= []).push({ off, data: bytes.slice() });
       this.held += bytes.length;
@@ -545,7 +577,9 @@ export class TcpDesegmenter implements TcpSegmentListener {
     const end = off + bytes.length;
     if (end <= fd.len) return;
     if (end > fd.buf.length) {
-      const cap = Math.min(Math.max(end, fd.buf.length * 2, 2048), Math.max(end, this.opts.maxPdu));
+      // the expected PDU size when the decoder said it, else doubling
+      const want = fd.expect > end ? fd.expect : Math.max(end, fd.buf.length * 2, 2048);
+      const cap = Math.min(want, Math.max(end, this.opts.maxPdu));
       const nb = new Uint8Array(cap);
       nb.set(fd.buf.subarray(0, fd.len));
       this.held += cap - fd.buf.length;
@@ -558,12 +592,6 @@ export class TcpDesegmenter implements TcpSegmentListener {
   private release(fd: Reassembly): void {
     this.held -= fd.held;
     fd.release();
-  }
-
-  private abandon(dir: DirState, msp: Msp): void {
-    this.release(msp.fd);
-    dir.remove(msp);
-    this.abandoned++;
   }
 
   /** `pdu_store_sequencenumber_of_next_pdu`. */
@@ -628,7 +656,6 @@ export class TcpDesegmenter implements TcpSegmentListener {
     msp.nxtpdu = (msp.seq + split) >>> 0;
     const old = dir.insert(nm);
     if (old && old !== msp) this.release(old.fd);
-    this.trim(dir);
     return nm;
   }
 
@@ -661,17 +688,19 @@ export class TcpDesegmenter implements TcpSegmentListener {
     });
   }
 
-  /** `show_fragment_tree`: the segments of a reassembled PDU, right after the TCP tree. */
-  private fragmentTree(run: Run, fd: Reassembly): void {
+  /** `show_fragment_tree`: the segments of a reassembled PDU, right after the TCP tree. The
+   * lengths shown are those of the bytes handed to the decoder (`length`), the segments those
+   * left in the PDU (fewer after a split). */
+  private fragmentTree(run: Run, fd: Reassembly, length: number): void {
     const root = run.ctx.rootTree;
     if (!root || !run.tree) return;
     const full = root instanceof FullTree && run.rootIndex >= 0;
     const t: Tree = full ? new FullTree(null, []) : root;
     const frags = fd.frags;
     const n = frags.length;
-    let head = `[${n} ${n === 1 ? 'TCP Segment' : 'Reassembled TCP Segments'} (${fd.datalen} byte${fd.datalen === 1 ? '' : 's'}): `;
+    let head = `[${n} ${n === 1 ? 'TCP Segment' : 'Reassembled TCP Segments'} (${length} byte${length === 1 ? '' : 's'}): `;
     if (full) head += frags.map((f) => `#${f.frame}(${f.len})`).join(', ');
-    const top = t.add(hf.segments, 0, fd.datalen, null, { text: head + ']', generated: true });
+    const top = t.add(hf.segments, 0, length, null, { text: head + ']', generated: true });
     for (const f of frags) {
       top.add(hf.segment, f.off, f.len, f.frame, {
         generated: true,
@@ -679,10 +708,15 @@ export class TcpDesegmenter implements TcpSegmentListener {
       });
     }
     top.add(hf.segmentCount, 0, 0, n, { generated: true, text: `[Segment count: ${n}]` });
-    top.add(hf.reassembledLength, 0, 0, fd.datalen, { generated: true, text: `[Reassembled TCP length: ${fd.datalen}]` });
+    top.add(hf.reassembledLength, 0, 0, length, { generated: true, text: `[Reassembled TCP length: ${length}]` });
     if (top.wants(hf.reassembledData)) {
-      const data = fd.buf.subarray(0, Math.min(fd.datalen, fd.len));
-      top.add(hf.reassembledData, 0, data.length, data, { generated: true });
+      const data = fd.buf.subarray(0, Math.min(length, fd.len));
+      let h = '';
+      for (let i = 0; i < data.length && i < 36; i++) h += data[i]!.toString(16).padStart(2, '0');
+      top.add(hf.reassembledData, 0, data.length, data, {
+        generated: true,
+        text: `[Reassembled TCP Data: ${h}${data.length > 36 ? '\u2026' : ''}]`,
+      });
     }
     if (full) (root as FullTree).roots.splice(run.rootIndex, 0, ...(t as FullTree).roots);
   }

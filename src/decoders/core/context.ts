@@ -41,6 +41,8 @@ export class DecodeContext {
   errorDepth = 0;
   /** The tree given to `dissect` (the field sink of the whole packet). */
   rootTree: Tree | undefined;
+  /** Decoding stops after TCP/UDP (see DissectOptions.transportOnly). */
+  transportOnly = false;
   private infoText = '';
   /** Wireshark's column fence: `setInfo` keeps everything before it (analysis prefixes). */
   private infoFence = 0;
@@ -67,6 +69,7 @@ export class DecodeContext {
     const c = new DecodeContext(this.packet, data, data.length, this.columns, this.session, this.registry);
     c.errorDepth = this.errorDepth;
     c.rootTree = this.rootTree;
+    c.transportOnly = this.transportOnly;
     c.parent = this;
     return c;
   }

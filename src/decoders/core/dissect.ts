@@ -10,6 +10,9 @@ export interface DissectOptions {
   tree?: Tree;
   /** Build the Source/Destination/Protocol/Info column texts. */
   columns?: boolean;
+  /** Stop after the TCP/UDP layer (flow tables): nothing above the transport is decoded. Valid
+   * while no decoder above TCP/UDP carries IP again (no tunnels over UDP/TCP are registered). */
+  transportOnly?: boolean;
 }
 
 /** Hard cap on layers per frame: hostile nesting (tunnels in tunnels) must not loop for ever. */
@@ -31,6 +34,7 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
   const ctx = new DecodeContext(packet, frame.data, frame.origLen, !!opts.columns, session, registry);
   const tree = opts.tree;
   ctx.rootTree = tree;
+  if (opts.transportOnly) ctx.transportOnly = true;
   const frameDecoder = registry.decoder('frame');
   let start: DecodeResult = { offset: 0, end: frame.data.length, next: { table: 'linktype', key: frame.linkType } };
   if (frameDecoder) start = runOne(ctx, frameDecoder, 0, frame.data.length, tree) ?? start;
@@ -61,12 +65,15 @@ function decodeNext(ctx: DecodeContext, next: Next, offset: number, end: number,
     return d ? runOne(ctx, d, offset, end, tree) : undefined;
   }
   if ('ports' in next) {
-    const [a, b] = next.ports;
-    const lo = Math.min(a, b);
-    const hi = Math.max(a, b);
-    for (const port of lo === hi ? [lo] : [lo, hi]) {
-      const d = reg.lookup(next.table, port);
-      if (d) return runOne(ctx, d, offset, end, tree);
+    const a = next.ports[0];
+    const b = next.ports[1];
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    const dl = reg.lookup(next.table, lo);
+    if (dl) return runOne(ctx, dl, offset, end, tree);
+    if (hi !== lo) {
+      const dh = reg.lookup(next.table, hi);
+      if (dh) return runOne(ctx, dh, offset, end, tree);
     }
     if (next.heuristics) {
       for (const h of reg.heuristicsFor(next.heuristics)) {
@@ -98,6 +105,7 @@ function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, par
       if (layer.proto === d.proto && r) r = analyzer.onLayer(ctx, layer, r) ?? r;
       else if (layer.proto === d.proto) analyzer.onLayer(ctx, layer, { offset: end, end });
     }
+    if (ctx.transportOnly && (d.proto === 'tcp' || d.proto === 'udp')) return undefined;
     return r;
   } catch (e) {
     const layer = ctx.packet.layers.length > layersBefore ? ctx.packet.layers[layersBefore] : undefined;

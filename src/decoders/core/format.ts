@@ -32,6 +32,10 @@ export function ipv4ToString(a: number): string {
 }
 
 export function macToString(b: Uint8Array): string {
+  if (b.length === 6) {
+    const h = (x: number) => HEX[x >> 4]! + HEX[x & 15]!;
+    return h(b[0]!) + ':' + h(b[1]!) + ':' + h(b[2]!) + ':' + h(b[3]!) + ':' + h(b[4]!) + ':' + h(b[5]!);
+  }
   return hex(b, ':');
 }
 
@@ -91,6 +95,9 @@ export function relTimeToString(s: number): string {
 }
 
 function intDisplay(def: FieldDef, n: number | bigint, forFields: boolean): string {
+  const base = def.base;
+  // fast path: plain decimal numbers (most fields)
+  if (typeof n === 'number' && (base === undefined || base === 'dec' || (forFields && base === 'dec_hex'))) return String(n);
   const digits = Math.max(1, Math.ceil(def.bits / 4));
   const h = () => '0x' + (typeof n === 'bigint' ? n.toString(16).padStart(digits, '0') : hexPad(n >>> 0, digits));
   switch (def.base) {

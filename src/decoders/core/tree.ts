@@ -37,6 +37,10 @@ export interface Tree {
   appendText(text: string): void;
   /** True when this tree keeps `def` (lets a decoder skip expensive values). */
   wants(def: FieldDef): boolean;
+  /** True when every node is kept with its display text (FullTree). False for a FieldCollector,
+   * which keeps only values (and the text of kept protocol nodes, see `wants`): decoders may then
+   * skip building `text` options for non-protocol fields. */
+  readonly full: boolean;
 }
 
 /** Builds the whole field tree, for `-V`, JSON and the TUI detail pane. */
@@ -66,6 +70,67 @@ export class FullTree implements Tree {
   wants(): boolean {
     return true;
   }
+
+  get full(): boolean {
+    return true;
+  }
+}
+
+/** Field occurrences of one frame by field id (what a FieldCollector gathers). The lists and the
+ * nodes are reused from frame to frame: read them before the next frame is decoded. */
+export class FoundFields {
+  /** Per field id: its occurrences list (kept allocated, emptied by `clear`). */
+  private readonly slots: (FieldNode[] | undefined)[];
+  private readonly touched: number[] = [];
+  /** Nodes handed out since the last `clear`, and the pool they come from. */
+  private readonly pool: FieldNode[] = [];
+  private used = 0;
+
+  constructor(size: number) {
+    this.slots = new Array<FieldNode[] | undefined>(size).fill(undefined);
+  }
+
+  get(id: number): FieldNode[] | undefined {
+    const list = this.slots[id];
+    return list !== undefined && list.length !== 0 ? list : undefined;
+  }
+
+  /** A node for this frame (from the pool: all of its fields are set here). */
+  node(def: FieldDef, offset: number, length: number, value: FieldValue, text: string | undefined): FieldNode {
+    if (this.used < this.pool.length) {
+      const n = this.pool[this.used++]!;
+      n.def = def;
+      n.offset = offset;
+      n.length = length;
+      n.value = value;
+      n.text = text;
+      return n;
+    }
+    const n: FieldNode = { def, offset, length, value, text };
+    if (this.pool.length < 65536) {
+      this.pool.push(n);
+      this.used++;
+    }
+    return n;
+  }
+
+  push(id: number, n: FieldNode): void {
+    const list = this.slots[id];
+    if (list === undefined) {
+      this.slots[id] = [n];
+      this.touched.push(id);
+    } else {
+      if (list.length === 0) this.touched.push(id);
+      list.push(n);
+    }
+  }
+
+  clear(): void {
+    const t = this.touched;
+    for (let i = 0; i < t.length; i++) this.slots[t[i]!]!.length = 0;
+    t.length = 0;
+    this.used = 0;
+  }
 }
 
 /** Keeps only the fields asked for (by id), in order of appearance: `-T fields -e ...` and display
@@ -73,13 +138,14 @@ export class FullTree implements Tree {
 export class FieldCollector implements Tree {
   private readonly wanted: Uint8Array;
   /** Occurrences per wanted field id, in order of appearance. */
-  readonly found = new Map<number, FieldNode[]>();
+  readonly found: FoundFields;
   /** Protocols (first name component) with a wanted field; null = every protocol. */
   private readonly protocols: Set<string> | null;
 
   constructor(wantedIds: Iterable<number>, fieldCount: number, names?: Iterable<string>) {
     this.wanted = new Uint8Array(fieldCount);
     for (const id of wantedIds) this.wanted[id] = 1;
+    this.found = new FoundFields(Math.max(fieldCount, this.wanted.length));
     if (!names) this.protocols = null;
     else {
       const set = new Set<string>();
@@ -97,11 +163,8 @@ export class FieldCollector implements Tree {
 
   add(def: FieldDef, offset: number, length: number, value: FieldValue, opts?: AddOptions): Tree {
     if (def.id < this.wanted.length && this.wanted[def.id]) {
-      const n: FieldNode = { def, offset, length, value };
-      if (opts?.text !== undefined) n.text = opts.text;
-      const list = this.found.get(def.id);
-      if (list) list.push(n);
-      else this.found.set(def.id, [n]);
+      const n = this.found.node(def, offset, length, value, opts === undefined ? undefined : opts.text);
+      this.found.push(def.id, n);
       // a kept protocol node may get text appended later (`Transmission Control Protocol, ..., Seq: 1`)
       if (def.type === 'protocol') return new CollectedNode(this, n);
     }
@@ -112,6 +175,10 @@ export class FieldCollector implements Tree {
 
   wants(def: FieldDef): boolean {
     return def.id < this.wanted.length && this.wanted[def.id] === 1;
+  }
+
+  get full(): boolean {
+    return false;
   }
 
   reset(): void {
@@ -136,6 +203,10 @@ class CollectedNode implements Tree {
 
   wants(def: FieldDef): boolean {
     return this.collector.wants(def);
+  }
+
+  get full(): boolean {
+    return false;
   }
 }
 
