@@ -60,6 +60,17 @@ const mb = bytes / 1e6;
 console.log(`capture: ${capture}  ${mb.toFixed(0)} MB, ${frames} frames`);
 console.log(`tshark: ${execFileSync('tshark', ['--version'], { encoding: 'utf8' }).split('\n')[0]}`);
 console.log('');
+
+// The capture reader alone: ours (chunked readSync) against pcap-parser, the package the user
+// named, which stays in the tests as the reference (README: why it is not on the hot path).
+if (only.length === 0 || only.includes('reader')) {
+  console.log('reader: split the records, nothing decoded');
+  for (const which of ['ours', 'pcap-parser']) {
+    const r = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench/reader.mjs'), which, capture], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+    console.log(`  ${which.padEnd(11)} ${r.secs.toFixed(2).padStart(6)} s  ${(r.frames / r.secs / 1000).toFixed(0).padStart(6)} k frames/s  (${r.frames} frames)`);
+  }
+  console.log('');
+}
 const row = (label, r) =>
   `  ${label.padEnd(10)} ${r.secs.toFixed(2).padStart(7)} s  ${(frames / r.secs / 1000).toFixed(0).padStart(6)} k pkt/s  ${(mb / r.secs).toFixed(0).padStart(5)} MB/s  peak RSS ${(r.peak / 2 ** 20).toFixed(0).padStart(5)} MiB${r.code ? `  exit ${r.code}` : ''}`;
 for (const c of cases) {

@@ -26,6 +26,7 @@
  * out-of-order ranges (no payload bytes); the RTT sampler at most 64 timed segments. About 10 kB
  * at the worst, a few hundred bytes for a typical connection.
  */
+import { TCP_A } from '../../decoders/tcp.js';
 import { ACK, DirectionReassembler, FIN, isGap, RST, SYN, type Chunk } from './reassembly.js';
 import { RttSampler, type RttOptions, type RttSummary } from './rtt.js';
 
@@ -71,23 +72,7 @@ export interface SegmentOptions {
  * FAST_RETRANSMISSION, SPURIOUS_RETRANSMISSION (retransmission counters, Karn's rule),
  * OUT_OF_ORDER, LOST_PACKET, ACK_LOST_PACKET, DUPLICATE_ACK, ZERO_WINDOW, ZERO_WINDOW_PROBE,
  * KEEP_ALIVE (ignored by the coverage tracker), WINDOW_FULL, WINDOW_UPDATE. */
-export const TA = {
-  RETRANSMISSION: 0x0001,
-  LOST_PACKET: 0x0002,
-  ACK_LOST_PACKET: 0x0004,
-  KEEP_ALIVE: 0x0008,
-  DUPLICATE_ACK: 0x0010,
-  ZERO_WINDOW: 0x0020,
-  ZERO_WINDOW_PROBE: 0x0040,
-  ZERO_WINDOW_PROBE_ACK: 0x0080,
-  KEEP_ALIVE_ACK: 0x0100,
-  OUT_OF_ORDER: 0x0200,
-  FAST_RETRANSMISSION: 0x0400,
-  WINDOW_UPDATE: 0x0800,
-  WINDOW_FULL: 0x1000,
-  REUSED_PORTS: 0x2000,
-  SPURIOUS_RETRANSMISSION: 0x4000,
-} as const;
+export const TA = TCP_A;
 
 const ANY_RETRANS = TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION;
 
