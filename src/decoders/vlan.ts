@@ -56,23 +56,28 @@ export interface VlanLayer extends Layer {
   type: number;
 }
 
+/** Records the tag's layer and reads its TCI (priority, DEI, VLAN id). */
+function readTag(ctx: DecodeContext, proto: 'vlan' | 'ieee8021ad', offset: number, end: number) {
+  const layer = ctx.addLayer<VlanLayer>({ proto, offset, length: end - offset, errorDepth: 0, priority: 0, dei: false, id: 0, type: 0 });
+  ctx.need(proto, offset, 2, end);
+  const tci = (ctx.data[offset]! << 8) | ctx.data[offset + 1]!;
+  const pri = tci >> 13;
+  const dei = (tci >> 12) & 1;
+  const id = tci & 0xfff;
+  layer.priority = pri;
+  layer.dei = dei === 1;
+  layer.id = id;
+  return { layer, tci, pri, dei, id };
+}
+
 /** 802.1Q VLAN tag (also the old 0x9100 Q-in-Q tag); nested tags dispatch through the
  * `ethertype` table again. */
 export const vlanDecoder: Decoder = {
   proto: 'vlan',
   fieldPrefixes: ['vlan', 'ieee8021ad', 'ieee8021ah'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
-    const d = ctx.data;
     ctx.setProtocol('VLAN');
-    const layer = ctx.addLayer<VlanLayer>({ proto: 'vlan', offset, length: end - offset, errorDepth: 0, priority: 0, dei: false, id: 0, type: 0 });
-    ctx.need('vlan', offset, 2, end);
-    const tci = (d[offset]! << 8) | d[offset + 1]!;
-    const pri = tci >> 13;
-    const dei = (tci >> 12) & 1;
-    const id = tci & 0xfff;
-    layer.priority = pri;
-    layer.dei = dei === 1;
-    layer.id = id;
+    const { layer, tci, pri, dei, id } = readTag(ctx, 'vlan', offset, end);
     if (ctx.columns) ctx.setInfo(`PRI: ${pri}  DEI: ${dei}  ID: ${id}`);
     const full = tree !== undefined && tree.full;
     const t = tree?.add(hf.vlan, offset, 4, null, full || tree.wants(hf.vlan) ? { text: `802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}` } : undefined);
@@ -91,17 +96,8 @@ export const ieee8021adDecoder: Decoder = {
   proto: 'ieee8021ad',
   fieldPrefixes: ['vlan', 'ieee8021ad', 'ieee8021ah'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
-    const d = ctx.data;
     ctx.setProtocol('IEEE 802.1ad');
-    const layer = ctx.addLayer<VlanLayer>({ proto: 'ieee8021ad', offset, length: end - offset, errorDepth: 0, priority: 0, dei: false, id: 0, type: 0 });
-    ctx.need('ieee8021ad', offset, 2, end);
-    const tci = (d[offset]! << 8) | d[offset + 1]!;
-    const pri = tci >> 13;
-    const dei = (tci >> 12) & 1;
-    const id = tci & 0xfff;
-    layer.priority = pri;
-    layer.dei = dei === 1;
-    layer.id = id;
+    const { layer, tci, pri, dei, id } = readTag(ctx, 'ieee8021ad', offset, end);
     if (ctx.columns) ctx.setInfo(`PRI: ${pri}  DROP: ${dei} ID: ${id}`);
     const t = tree?.add(hf.ad, offset, 4, null, { text: `IEEE 802.1ad, ID: ${id}` });
     if (t) {
