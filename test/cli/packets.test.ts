@@ -51,6 +51,13 @@ describe('pcapscope packets', () => {
     expect(r.stderr).toContain('ip.nonsense');
   });
 
+  it('a filter on a column is an error, as in tshark 4.0 (never an empty match)', () => {
+    const r = runCli(['packets', '-Y', '_ws.col.Protocol == "TCP"', demo]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('must be a field or function, not _ws.col.Protocol');
+  });
+
   it('-T json and -T jsonl carry every layer', () => {
     const j = JSON.parse(runCli(['packets', '-c', '2', '-T', 'json', demo]).stdout) as unknown[];
     expect(j).toHaveLength(2);

@@ -4,10 +4,10 @@
  * layers (so the tests do not depend on the TCP/UDP/... decoders), frame building from hex, and a
  * cell-by-cell comparison with live tshark (`-n`, empty config dir, `-E occurrence=a`).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { haveTshark, tshark } from '../helpers/paths.js';
 import { readCapture } from '../../src/capture/index.js';
 import type { Frame } from '../../src/capture/types.js';
 import type { DecodeContext, DecodeResult } from '../../src/decoders/core/context.js';
@@ -35,15 +35,7 @@ import { ieee8021adDecoder, vlanDecoder } from '../../src/decoders/vlan.js';
 export const CORPUS = '/work/shared/corpus/public';
 export const haveCorpus = existsSync(CORPUS);
 
-function probeTshark(): boolean {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-export const haveTshark = probeTshark();
+export { haveTshark };
 
 /** A transport stand-in: records the layer and sets the Protocol column like the real one. */
 function stub(proto: string, column: string): Decoder {
@@ -161,22 +153,7 @@ const COLUMN_FIELDS: Record<string, keyof NonNullable<Packet['cols']>> = {
   '_ws.col.Destination': 'dst',
 };
 
-let wsConfig: string | null = null;
-export function tshark(args: string[]): string {
-  wsConfig ??= mkdtempSync(path.join(tmpdir(), 'pcapscope-ws-'));
-  try {
-    return execFileSync('tshark', ['-n', ...args], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-      env: { ...process.env, WIRESHARK_CONFIG_DIR: wsConfig, LC_ALL: 'C.UTF-8', TZ: 'UTC' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-  } catch (e) {
-    const out = (e as { stdout?: string }).stdout;
-    if (typeof out === 'string') return out;
-    throw e;
-  }
-}
+export { tshark };
 
 export function tsharkRows(file: string, fields: readonly string[]): string[][] {
   const out = tshark(['-r', file, '-T', 'fields', '-E', 'occurrence=a', ...fields.flatMap((f) => ['-e', f])]);
