@@ -79,20 +79,30 @@ export class FullTree implements Tree {
 /** Field occurrences of one frame by field id (what a FieldCollector gathers). The lists and the
  * nodes are reused from frame to frame: read them before the next frame is decoded. */
 export class FoundFields {
-  /** Per field id: its occurrences list (kept allocated, emptied by `clear`). */
+  /** Per field id: its occurrences list, never emptied (V8 drops the backing store of an array
+   * set to length 0, which cost an allocation per field per frame); `counts` says how much of it
+   * belongs to this frame, and `get` trims the stale tail in place. */
   private readonly slots: (FieldNode[] | undefined)[];
-  private readonly touched: number[] = [];
+  private readonly counts: Int32Array;
+  private readonly touched: Int32Array;
+  private touchedN = 0;
   /** Nodes handed out since the last `clear`, and the pool they come from. */
   private readonly pool: FieldNode[] = [];
   private used = 0;
 
   constructor(size: number) {
     this.slots = new Array<FieldNode[] | undefined>(size).fill(undefined);
+    this.counts = new Int32Array(size);
+    this.touched = new Int32Array(size);
   }
 
   get(id: number): FieldNode[] | undefined {
-    const list = this.slots[id];
-    return list !== undefined && list.length !== 0 ? list : undefined;
+    const c = this.counts[id]!;
+    if (c === 0) return undefined;
+    const list = this.slots[id]!;
+    // shrinking a small array to a length >= 1 keeps its capacity (no allocation)
+    if (list.length !== c) list.length = c;
+    return list;
   }
 
   /** A node for this frame (from the pool: all of its fields are set here). */
@@ -115,20 +125,19 @@ export class FoundFields {
   }
 
   push(id: number, n: FieldNode): void {
+    const c = this.counts[id]!;
     const list = this.slots[id];
-    if (list === undefined) {
-      this.slots[id] = [n];
-      this.touched.push(id);
-    } else {
-      if (list.length === 0) this.touched.push(id);
-      list.push(n);
-    }
+    if (list === undefined) this.slots[id] = [n];
+    else if (c < list.length) list[c] = n;
+    else list.push(n);
+    if (c === 0) this.touched[this.touchedN++] = id;
+    this.counts[id] = c + 1;
   }
 
   clear(): void {
     const t = this.touched;
-    for (let i = 0; i < t.length; i++) this.slots[t[i]!]!.length = 0;
-    t.length = 0;
+    for (let i = 0; i < this.touchedN; i++) this.counts[t[i]!] = 0;
+    this.touchedN = 0;
     this.used = 0;
   }
 }
