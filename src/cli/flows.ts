@@ -22,6 +22,8 @@ import { ConversationTable, type FlowRow, type Proto } from '../analysis/convers
 import type { ConnectionSummary } from '../analysis/tcp/connection.js';
 import type { FieldDef } from '../decoders/core/fields.js';
 import { decodeCapture } from '../engine/decode.js';
+import { mergeFlowShards, type FlowsShardValue } from '../engine/flows.js';
+import { runShards, shardCount } from '../engine/parallel.js';
 import type { CompiledFilter } from '../filter/index.js';
 import { connectionText } from '../report/connection-text.js';
 import { flowJson, writeFlowsText, writeTsharkConv } from '../report/flows-text.js';
@@ -125,47 +127,28 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       if (typeof c === 'number') return c;
       filter = c;
     }
-    const summaries = new Map<number, ConnectionSummary>();
-    const table = new ConversationTable({
-      onSummary: (row: FlowRow, s: ConnectionSummary) => {
-        if (format === 'jsonl') out.line(JSON.stringify(flowJson(row, s)));
-        else if (format === 'json' || o.detail) summaries.set(row.stream, s);
-      },
-    });
-    result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none', transportOnly: !filter }, (d) => {
-      table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
-    });
-    table.finish();
-    const tcp = table.indexes('tcp', 'stream');
-    const udp = table.indexes('udp', 'stream');
-    const emit = (l: string) => out.line(l);
-    if (format === 'text') {
-      writeFlowsText(() => rowsAt(table, tcp), tcp.length, () => rowsAt(table, udp), udp.length, emit);
-      if (o.detail) {
-        for (const r of rowsAt(table, tcp)) {
-          const s = summaries.get(r.stream);
-          if (!s) continue;
-          emit('');
-          for (const l of connectionText(r.stream, { a: endpointText(r, 'a'), b: endpointText(r, 'b') }, s)) emit(l);
-        }
-      }
-    }
-    else if (format === 'jsonl') for (const r of rowsAt(table, udp)) out.line(JSON.stringify(flowJson(r, null)));
-    else {
-      // one flow per line inside the document, written as it goes
-      out.line(`{\n  "file": ${JSON.stringify(file)},`);
-      const list = (name: string, idx: Int32Array, last: boolean) => {
-        out.line(`  "${name}": [`);
-        let k = 0;
-        for (const r of rowsAt(table, idx)) {
-          const j = JSON.stringify(flowJson(r, r.proto === 'tcp' ? (summaries.get(r.stream) ?? null) : null));
-          out.line(`    ${j}${++k < idx.length ? ',' : ''}`);
-        }
-        out.line(`  ]${last ? '' : ','}`);
-      };
-      list('tcp', tcp, false);
-      list('udp', udp, true);
-      out.line('}');
+    const wantSummaries = format === 'json' || !!o.detail;
+    const shards = format !== 'jsonl' && !filter ? shardCount(file) : 1;
+    const parallel = shards > 1 ? await runShards({ kind: 'flows', file, options: { summaries: wantSummaries } }, shards) : null;
+    if (parallel?.ok) {
+      const m = mergeFlowShards(parallel.values as FlowsShardValue[]);
+      printFlows(file, format, o, { tcp: () => m.tcp, nTcp: m.tcp.length, udp: () => m.udp, nUdp: m.udp.length, summaries: m.summaries }, out);
+      result = { info: null, framesRead: m.framesRead, error: m.error ?? undefined } as ReadResult;
+    } else {
+      const summaries = new Map<number, ConnectionSummary>();
+      const table = new ConversationTable({
+        onSummary: (row: FlowRow, s: ConnectionSummary) => {
+          if (format === 'jsonl') out.line(JSON.stringify(flowJson(row, s)));
+          else if (wantSummaries) summaries.set(row.stream, s);
+        },
+      });
+      result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none', transportOnly: !filter }, (d) => {
+        table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
+      });
+      table.finish();
+      const tcp = table.indexes('tcp', 'stream');
+      const udp = table.indexes('udp', 'stream');
+      printFlows(file, format, o, { tcp: () => rowsAt(table, tcp), nTcp: tcp.length, udp: () => rowsAt(table, udp), nUdp: udp.length, summaries }, out);
     }
   }
   out.flush();
@@ -174,6 +157,46 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     return 2;
   }
   return 0;
+}
+
+interface FlowSet {
+  tcp: () => Iterable<FlowRow>;
+  nTcp: number;
+  udp: () => Iterable<FlowRow>;
+  nUdp: number;
+  summaries: ReadonlyMap<number, ConnectionSummary>;
+}
+
+/** Prints the flows of a finished run (rows by stream). jsonl printed TCP flows as they came. */
+function printFlows(file: string, format: string, o: FlowsOptions, f: FlowSet, out: LineSink): void {
+  const emit = (l: string) => out.line(l);
+  if (format === 'text') {
+    writeFlowsText(f.tcp, f.nTcp, f.udp, f.nUdp, emit);
+    if (o.detail) {
+      for (const r of f.tcp()) {
+        const s = f.summaries.get(r.stream);
+        if (!s) continue;
+        emit('');
+        for (const l of connectionText(r.stream, { a: endpointText(r, 'a'), b: endpointText(r, 'b') }, s)) emit(l);
+      }
+    }
+  } else if (format === 'jsonl') for (const r of f.udp()) out.line(JSON.stringify(flowJson(r, null)));
+  else {
+    // one flow per line inside the document, written as it goes
+    out.line(`{\n  "file": ${JSON.stringify(file)},`);
+    const list = (name: string, rows: Iterable<FlowRow>, n: number, last: boolean) => {
+      out.line(`  "${name}": [`);
+      let k = 0;
+      for (const r of rows) {
+        const j = JSON.stringify(flowJson(r, r.proto === 'tcp' ? (f.summaries.get(r.stream) ?? null) : null));
+        out.line(`    ${j}${++k < n ? ',' : ''}`);
+      }
+      out.line(`  ]${last ? '' : ','}`);
+    };
+    list('tcp', f.tcp(), f.nTcp, false);
+    list('udp', f.udp(), f.nUdp, true);
+    out.line('}');
+  }
 }
 
 function endpointText(r: FlowRow, which: 'a' | 'b'): string {

@@ -1,5 +1,7 @@
 import type { ReadResult } from '../capture/types.js';
-import { decodeCapture, transportSafe, type DecodeOptions } from '../engine/decode.js';
+import { decodeCapture, transportSafe, type DecodedFrame, type DecodeOptions } from '../engine/decode.js';
+import { shardCount } from '../engine/parallel.js';
+import { printShards } from './packets-shard.js';
 import { compileFilter, formatFilterError, FilterError, type CompiledFilter } from '../filter/index.js';
 import { packetLine } from '../output/columns.js';
 import {
@@ -25,20 +27,31 @@ export interface PacketsOptions {
   filter?: string;
 }
 
-/** Exit codes follow tshark: 0 fine, 1 bad arguments or filter, 2 damaged capture. */
-export async function packetsCommand(file: string, o: PacketsOptions): Promise<number> {
-  const out = new Output();
+/** How one frame is printed, set up once from the options; the same for the serial loop and for
+ * the workers of a parallel run. */
+export interface FramePrinter {
+  decode: DecodeOptions;
+  /** Lines before the first frame (the `-T fields` header, the JSON array's `[`). */
+  head: string[];
+  /** Lines after the last frame. */
+  tail: string[];
+  frame(d: DecodedFrame, line: (s: string) => void): void;
+  /** Output depends only on the frame itself, its conversation and the capture's first frame:
+   * a parallel run prints the same. */
+  shardable: boolean;
+}
+
+/** Fields whose values count things across conversations (stream indexes) or depend on the
+ * previously shown frame: a shard's worker cannot know them. */
+const GLOBAL_FIELDS = /^(tcp\.stream|udp\.stream|frame\.time_delta_displayed)$/;
+
+/** Builds the printer; a string is an error message for the user (exit 1). */
+export function framePrinter(o: PacketsOptions): FramePrinter | string {
   const format = o.format ?? 'text';
-  if (!['text', 'fields', 'json', 'jsonl'].includes(format)) {
-    warn(`invalid -T format "${format}" (use text, fields, json or jsonl)`);
-    return 1;
-  }
+  if (!['text', 'fields', 'json', 'jsonl'].includes(format)) return `invalid -T format "${format}" (use text, fields, json or jsonl)`;
   let limit: number | undefined;
   if (o.count !== undefined) {
-    if (!/^\d+$/.test(o.count) || Number(o.count) < 1) {
-      warn(`invalid -c count "${o.count}"`);
-      return 1;
-    }
+    if (!/^\d+$/.test(o.count) || Number(o.count) < 1) return `invalid -c count "${o.count}"`;
     limit = Number(o.count);
   }
   let filter: CompiledFilter | undefined;
@@ -46,78 +59,101 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
     try {
       filter = compileFilter(o.filter);
     } catch (e) {
-      if (e instanceof FilterError) {
-        warn(formatFilterError(o.filter, e));
-        return 1;
-      }
+      if (e instanceof FilterError) return formatFilterError(o.filter, e);
       throw e;
     }
   }
   const fmt: FieldsFormat = { ...DEFAULT_FIELDS_FORMAT };
   for (const opt of o.fieldOption ?? []) {
     const err = applyFieldsOption(fmt, opt);
-    if (err) {
-      warn(err);
-      return 1;
-    }
+    if (err) return err;
   }
+  const filterLocal = !filter || filter.fields.every((d) => !GLOBAL_FIELDS.test(d.name));
 
-  let result: ReadResult;
   if (format === 'fields') {
     const names = o.field ?? [];
-    if (names.length === 0) {
-      warn('-T fields needs at least one -e FIELD');
-      return 1;
-    }
+    if (names.length === 0) return '-T fields needs at least one -e FIELD';
     const { columns, invalid } = resolveFieldColumns(names);
-    if (invalid.length) {
-      warn(`some fields aren't valid:\n${invalid.map((n) => `\t${n}`).join('\n')}`);
-      return 1;
-    }
+    if (invalid.length) return `some fields aren't valid:\n${invalid.map((n) => `\t${n}`).join('\n')}`;
     const defs = columns.flatMap((c) => (c.def ? [c.def] : []));
     const withColumns = columns.some((c) => c.column);
-    const opts: DecodeOptions = {
-      columns: withColumns,
-      tree: defs,
-      filter,
-      limit,
-      // only transport-level fields asked for: application decoders and desegmentation can't change them
-      transportOnly: !withColumns && defs.every(transportSafe) && (!filter || filter.fields.every(transportSafe)),
-    };
-    if (fmt.header) out.line(fieldsHeader(columns, fmt));
-    result = await decodeCapture(file, opts, (d) => out.line(fieldsRow(d.packet, d.fields, columns, fmt)));
-  } else if (format === 'json' || format === 'jsonl') {
-    let first = true;
-    if (format === 'json') out.line('[');
-    result = await decodeCapture(file, { columns: true, tree: 'full', filter, limit }, (d) => {
-      const obj = packetJson(d.packet, d.roots!);
-      if (format === 'jsonl') out.line(JSON.stringify(obj));
-      else {
-        const text = JSON.stringify(obj, null, 2).replace(/^/gm, '  ');
-        if (!first) out.line('  ,');
-        out.line(text);
-        first = false;
-      }
-    });
-    if (format === 'json') out.line(']');
-  } else {
-    let decimals = 6;
-    result = await decodeCapture(
-      file,
-      { columns: true, tree: o.verbose ? 'full' : 'none', filter, limit },
-      (d) => {
-        if (d.packet.frame.number === 1 || decimals === 6) decimals = timeDecimals(d.packet.frame.tsNsec, decimals);
-        if (o.verbose) {
-          for (const l of treeLines(d.roots!)) out.line(l);
-        } else out.line(packetLine(d.packet, d.relative, decimals));
-        if (o.hex) {
-          if (!o.verbose) out.line('');
-          for (const l of hexdumpLines(d.packet.frame.data)) out.line(l);
-          out.line('');
-        } else if (o.verbose) out.line('');
+    return {
+      decode: {
+        columns: withColumns,
+        tree: defs,
+        filter,
+        limit,
+        // only transport-level fields asked for: application decoders and desegmentation can't change them
+        transportOnly: !withColumns && defs.every(transportSafe) && (!filter || filter.fields.every(transportSafe)),
       },
-    );
+      head: fmt.header ? [fieldsHeader(columns, fmt)] : [],
+      tail: [],
+      frame: (d, line) => line(fieldsRow(d.packet, d.fields, columns, fmt)),
+      shardable: filterLocal && names.every((n) => !GLOBAL_FIELDS.test(n)),
+    };
   }
+  if (format === 'json' || format === 'jsonl') {
+    let first = true;
+    return {
+      decode: { columns: true, tree: 'full', filter, limit },
+      head: format === 'json' ? ['['] : [],
+      tail: format === 'json' ? [']'] : [],
+      frame: (d, line) => {
+        const obj = packetJson(d.packet, d.roots!);
+        if (format === 'jsonl') line(JSON.stringify(obj));
+        else {
+          if (!first) line('  ,');
+          line(JSON.stringify(obj, null, 2).replace(/^/gm, '  '));
+          first = false;
+        }
+      },
+      // the tree shows stream indexes
+      shardable: false,
+    };
+  }
+  let decimals = 6;
+  return {
+    decode: { columns: true, tree: o.verbose ? 'full' : 'none', filter, limit },
+    head: [],
+    tail: [],
+    frame: (d, line) => {
+      if (d.packet.frame.number === 1 || decimals === 6) decimals = timeDecimals(d.packet.frame.tsNsec, decimals);
+      if (o.verbose) {
+        for (const l of treeLines(d.roots!)) line(l);
+      } else line(packetLine(d.packet, d.relative, decimals));
+      if (o.hex) {
+        if (!o.verbose) line('');
+        for (const l of hexdumpLines(d.packet.frame.data)) line(l);
+        line('');
+      } else if (o.verbose) line('');
+    },
+    // nanosecond times switch every later line to 9 decimals: workers see only their own frames
+    // (packets-shard.ts falls back at the first such frame)
+    shardable: filterLocal && !o.verbose,
+  };
+}
+
+/** Exit codes follow tshark: 0 fine, 1 bad arguments or filter, 2 damaged capture. */
+export async function packetsCommand(file: string, o: PacketsOptions): Promise<number> {
+  const out = new Output();
+  const printer = framePrinter(o);
+  if (typeof printer === 'string') {
+    warn(printer);
+    return 1;
+  }
+  for (const l of printer.head) out.line(l);
+  const line = (s: string) => out.line(s);
+  let result: ReadResult | undefined;
+  let decode = printer.decode;
+  const shards = printer.shardable ? shardCount(file) : 1;
+  if (shards > 1) {
+    const r = await printShards(file, o, shards, decode.limit, line);
+    if (r.ok) result = r.result;
+    // the split went wrong at some frame: one thread goes on after what was printed
+    else decode = { ...decode, after: r.printedUpTo, limit: decode.limit === undefined ? undefined : decode.limit - r.printed };
+  }
+  result ??= await decodeCapture(file, decode, (d) => printer.frame(d, line));
+  for (const l of printer.tail) out.line(l);
   out.flush();
   if (result.error) {
     warn(result.error.message);

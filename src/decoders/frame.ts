@@ -1,7 +1,8 @@
 import type { DecodeContext, DecodeResult } from './core/context.js';
 import { field, protocol } from './core/fields.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import type { Decoder, Session } from './core/registry.js';
+import type { Frame } from '../capture/types.js';
 import type { Tree } from './core/tree.js';
 
 export const hf = {
@@ -37,28 +38,35 @@ interface FrameClock {
 
 const newClock = (): FrameClock => ({ hasFirst: false, firstSec: 0, firstNsec: 0, hasPrev: false, prevSec: 0, prevNsec: 0 });
 
+/** Advances the capture clock by one frame: its time since the first frame and since the
+ * previous one. Frames a worker of a parallel run does not decode still tick its clock. */
+export function tick(session: Session, f: Frame): { relative: number; delta: number } {
+  const clock = session.get<FrameClock>('frame.clock', newClock);
+  const sec = f.tsSec;
+  const nsec = f.tsNsec;
+  let relative = 0;
+  let delta = 0;
+  if (f.hasTime) {
+    if (!clock.hasFirst) {
+      clock.hasFirst = true;
+      clock.firstSec = sec;
+      clock.firstNsec = nsec;
+    }
+    relative = sec - clock.firstSec + (nsec - clock.firstNsec) / 1e9;
+    delta = clock.hasPrev ? sec - clock.prevSec + (nsec - clock.prevNsec) / 1e9 : 0;
+    clock.hasPrev = true;
+    clock.prevSec = sec;
+    clock.prevNsec = nsec;
+  }
+  return { relative, delta };
+}
+
 /** The `frame` pseudo-protocol: numbering, times and lengths; hands over to the link type. */
 export const frameDecoder: Decoder = {
   proto: 'frame',
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult {
     const f = ctx.packet.frame;
-    const clock = ctx.session.get<FrameClock>('frame.clock', newClock);
-    const sec = f.tsSec;
-    const nsec = f.tsNsec;
-    let relative = 0;
-    let delta = 0;
-    if (f.hasTime) {
-      if (!clock.hasFirst) {
-        clock.hasFirst = true;
-        clock.firstSec = sec;
-        clock.firstNsec = nsec;
-      }
-      relative = sec - clock.firstSec + (nsec - clock.firstNsec) / 1e9;
-      delta = clock.hasPrev ? sec - clock.prevSec + (nsec - clock.prevNsec) / 1e9 : 0;
-      clock.hasPrev = true;
-      clock.prevSec = sec;
-      clock.prevNsec = nsec;
-    }
+    const { relative, delta } = tick(ctx.session, f);
     const layer = ctx.addLayer<FrameLayer>({ proto: 'frame', offset: 0, length: f.capLen, errorDepth: 0, relative, delta }, false);
     const t = tree?.add(
       hf.frame,
@@ -70,7 +78,7 @@ export const frameDecoder: Decoder = {
         : undefined,
     );
     if (t) {
-      const now = { sec, nsec };
+      const now = { sec: f.tsSec, nsec: f.tsNsec };
       layer.tree = t;
       t.add(hf.interfaceId, 0, 0, f.interfaceId);
       t.add(hf.encapType, 0, 0, f.linkType);

@@ -1,11 +1,13 @@
 import { readCapture } from '../capture/index.js';
-import type { ReadResult } from '../capture/types.js';
+import type { Frame, ReadResult } from '../capture/types.js';
 import { registerAnalyzers } from '../analysis/index.js';
 import { TcpAnalyzer } from '../analysis/tcp/index.js';
 import { TcpDesegmenter } from '../analysis/tcp/desegment.js';
 import { dissect } from '../decoders/core/dissect.js';
 import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
-import type { Packet } from '../decoders/core/packet.js';
+import type { Layer, Packet } from '../decoders/core/packet.js';
+import { tick } from '../decoders/frame.js';
+import { ShardKeyReader, layerShardKey, shardOfKey } from './shard.js';
 import { Registry, Session } from '../decoders/core/registry.js';
 import { FieldCollector, FullTree, walk, type FieldNode } from '../decoders/core/tree.js';
 import { registerBuiltins } from '../decoders/index.js';
@@ -33,6 +35,13 @@ export interface DecodeOptions {
    * the TCP analysis and UDP streams are unchanged. Don't combine with a filter or fields above
    * the transport layer. */
   transportOnly?: boolean;
+  /** Frames up to this number are decoded (their state counts) but not handed over: what a
+   * parallel run printed before it had to stop. */
+  after?: number;
+  /** Decode only this shard's frames of a parallel run (engine/parallel.ts); the others only
+   * tick the clock. `onRead` sees every frame first. `onMismatch` hears of a frame whose decoded conversation belongs to another
+   * shard (the split was wrong: the run must be redone in one worker); reading then stops. */
+  shard?: { index: number; count: number; onMismatch(frame: number): void; onRead?(frame: Frame, mine: boolean): boolean | void };
 }
 
 export interface DecodedFrame {
@@ -71,6 +80,19 @@ export function transportSafe(def: FieldDef): boolean {
   return LOWER_PROTOCOLS.has(def.name.slice(0, dot)) && !UPPER_DEPENDENT.test(def.name);
 }
 
+/** Whether every TCP/UDP layer of the packet belongs to shard `index` (see engine/shard.ts). */
+function inShard(packet: Packet, index: number, count: number): boolean {
+  let ip: Layer | undefined;
+  for (const l of packet.layers) {
+    if (l.proto === 'ip' || l.proto === 'ipv6') ip = l;
+    else if ((l.proto === 'tcp' || l.proto === 'udp') && ip) {
+      const key = layerShardKey(ip, l);
+      if (key !== null && shardOfKey(key, count) !== index) return false;
+    }
+  }
+  return true;
+}
+
 const EMPTY: DecodedFrame['fields'] = { get: () => undefined };
 
 /** Reads a capture and decodes every frame in order; the one loop behind `packets`, `flows`,
@@ -98,12 +120,28 @@ export async function decodeCapture(
   const collect = !full && want.size > 0;
   const collector = collect ? new FieldCollector(want, fieldCount(), names) : null;
   let handed = 0;
+  const shard = opts.shard;
+  const keys = shard ? new ShardKeyReader() : null;
   const result = await readCapture(path, (frame) => {
+    if (shard) {
+      const mine = shardOfKey(keys!.frameKey(frame), shard.count) === shard.index;
+      // false: this frame cannot be handled in a shard (onRead reported the mismatch)
+      if (shard.onRead?.(frame, mine) === false) return false;
+      if (!mine) {
+        tick(session, frame);
+        return true;
+      }
+    }
     collector?.reset();
     const tree = full ? new FullTree() : (collector ?? undefined);
     const packet = dissect(frame, session, { tree, columns: !!opts.columns, transportOnly });
+    if (shard && !inShard(packet, shard.index, shard.count)) {
+      shard.onMismatch(frame.number);
+      return false;
+    }
     const fields = full ? indexTree((tree as FullTree).roots) : (collector?.found ?? EMPTY);
     if (opts.filter && !opts.filter.test(fields, frame.data)) return true;
+    if (opts.after !== undefined && frame.number <= opts.after) return true;
     const relative = (packet.layers[0] as FrameLayer | undefined)?.relative ?? 0;
     onFrame({ packet, relative, fields, roots: full ? (tree as FullTree).roots : undefined });
     handed++;

@@ -1,0 +1,127 @@
+/**
+ * Parallel runs: N workers read the same capture, each decodes the frames of its shard
+ * (engine/shard.ts: frames split by conversation) and reports back; the caller merges. A worker
+ * that finds the split wrong for some frame (`mismatch`) makes the whole run fall back to one
+ * thread: callers then decode serially (skipping what they already printed).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** What a worker runs (engine/worker.ts dispatches on `kind`). */
+export interface ShardJob {
+  kind: string;
+  file: string;
+  /** Job-specific options (structured-cloned). */
+  options: unknown;
+}
+
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** A worker's messages: `part`s while it runs (in order), then one `done`, `mismatch` or `error`. */
+export type ShardMessage =
+  | { type: 'part'; value: unknown }
+  | { type: 'done'; value: unknown }
+  | { type: 'mismatch'; frame: number }
+  | { type: 'error'; message: string };
+
+/** Files smaller than this decode in one thread: starting workers costs more than it saves. */
+const MIN_PARALLEL_BYTES = 32 << 20;
+const MAX_WORKERS = 4;
+const WORKER = new URL('./worker.js', import.meta.url);
+
+/** How many workers to use for `file`: `PCAPSCOPE_THREADS` when set (1 = none); otherwise one per
+ * core, at most 4, for a regular file of 32 MiB or more, and none for standard input. */
+export function shardCount(file: string): number {
+  // run from the TypeScript sources (tests): there is no compiled worker to start
+  if (!existsSync(WORKER)) return 1;
+  const env = process.env.PCAPSCOPE_THREADS;
+  if (env !== undefined && /^\d+$/.test(env)) return Math.max(1, Math.min(16, Number(env)));
+  if (file === '-') return 1;
+  let size = 0;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return 1;
+    size = st.size;
+  } catch {
+    return 1;
+  }
+  if (size < MIN_PARALLEL_BYTES) return 1;
+  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+}
+
+/** `stopped`: the caller had enough (`onPart` returned false) and the workers were ended. */
+export type ShardOutcome = { ok: true; values: unknown[]; stopped: boolean } | { ok: false; mismatch: number };
+
+/**
+ * Runs `job` in `count` workers. `onPart(shard, value)` receives each worker's intermediate
+ * results as they come (returning false ends the run); the promise resolves with each worker's final value (by shard), or with
+ * the lowest mismatching frame once every worker stopped. A worker's error rejects it.
+ */
+export function runShards(job: ShardJob, count: number, onPart?: (shard: number, value: unknown) => boolean | void): Promise<ShardOutcome> {
+  return new Promise((resolve, reject) => {
+    const values: unknown[] = new Array(count);
+    const workers: Worker[] = [];
+    let pending = count;
+    let mismatch = Infinity;
+    let failed = false;
+    let stopped = false;
+    const settle = () => {
+      if (--pending > 0) return;
+      if (mismatch !== Infinity) {
+        if (process.env.PCAPSCOPE_DEBUG) process.stderr.write(`pcapscope: frame ${mismatch} belongs to another shard; decoding again in one thread\n`);
+        resolve({ ok: false, mismatch });
+      }
+      else resolve({ ok: true, values, stopped });
+    };
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(WORKER, {
+        workerData: { job, shard: { index: i, count } satisfies ShardSpec },
+      });
+      workers.push(w);
+      let finished = false;
+      w.on('message', (m: ShardMessage) => {
+        if (failed || finished) return;
+        switch (m.type) {
+          case 'part':
+            if (stopped || onPart?.(i, m.value) !== false) return;
+            stopped = true;
+            for (const o of workers) void o.terminate();
+            return;
+          case 'done':
+            values[i] = m.value;
+            finished = true;
+            settle();
+            return;
+          case 'mismatch':
+            mismatch = Math.min(mismatch, m.frame);
+            finished = true;
+            // the others' work is wasted now
+            for (const o of workers) if (o !== w) void o.terminate();
+            settle();
+            return;
+          case 'error':
+            failed = true;
+            for (const o of workers) void o.terminate();
+            reject(new Error(m.message));
+        }
+      });
+      w.on('error', (e) => {
+        if (failed) return;
+        failed = true;
+        for (const o of workers) void o.terminate();
+        reject(e);
+      });
+      w.on('exit', () => {
+        if (!finished && !failed) {
+          finished = true;
+          // terminated after another worker's mismatch
+          settle();
+        }
+      });
+    }
+  });
+}
