@@ -48,9 +48,11 @@ export const ethernetDecoder: Decoder = {
     const d = ctx.data;
     ctx.setProtocol('ETHERNET');
     if (ctx.columns) {
-      const src = macToString(d.subarray(offset + 6, offset + 12));
-      const dst = macToString(d.subarray(offset, offset + 6));
-      ctx.setAddresses(src, dst, false);
+      ctx.setAddresses(
+        () => macToString(d.subarray(offset + 6, offset + 12)),
+        () => macToString(d.subarray(offset, offset + 6)),
+        false,
+      );
     }
     const is8023 = type <= 1500;
     const t = tree?.add(

@@ -584,7 +584,7 @@ function decodeMessage(ctx: DecodeContext, start: number, end: number, tree: Tre
     return end - start;
   }
   const line = latin1(d, offset, offset + firstLen);
-  if (ctx.columns) ctx.setInfo(escapeForTerminal(line) + ' ');
+  if (ctx.columns) ctx.setInfo(() => escapeForTerminal(line) + ' ');
   let status = 0;
   if (kind === 'response') {
     const m = /^\S*\s+(\d{3})/.exec(line);

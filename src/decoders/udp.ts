@@ -241,7 +241,7 @@ export const udpDecoder: Decoder = {
       t?.add(hf.length, offset + 4, 2, length);
     }
     if (ctx.columns) {
-      ctx.setInfo(
+      ctx.setInfo(() =>
         bogus
           ? `${srcPort} \u2192 ${dstPort} [BAD UDP LENGTH ${length} > IP PAYLOAD LENGTH] Len=${length - 8}`
           : `${srcPort} \u2192 ${dstPort} Len=${length - 8}`,

@@ -57,7 +57,7 @@ describe('ICMP', () => {
   it('errors quote the IP header and first bytes, nested, with columns untouched', () => {
     const quoted = '4500001c00010000011100000a0000020a000009 0035003500080000';
     const d = decodeFrames([icmpFrame(`0303 0000 00000000 ${quoted}`, 64, '0a000009', '0a000002')])[0]!;
-    expect(d.packet.cols).toEqual({ src: '10.0.0.9', dst: '10.0.0.2', protocol: 'ICMP', info: 'Destination unreachable (Port unreachable)' });
+    expect(d.packet.cols).toMatchObject({ src: '10.0.0.9', dst: '10.0.0.2', protocol: 'ICMP', info: 'Destination unreachable (Port unreachable)' });
     expect(d.values('ip.src')).toEqual(['10.0.0.9', '10.0.0.2']);
     expect(d.packet.protocols).toEqual(['eth', 'ethertype', 'ip', 'icmp', 'ip', 'udp']);
     const inner = d.packet.layers.filter((l) => l.proto === 'ip') as Ipv4Layer[];

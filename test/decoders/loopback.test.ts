@@ -41,7 +41,7 @@ describe('BSD null / OpenBSD loop', () => {
   it('unknown families go to data with N/A columns', () => {
     const f = frames[5]!;
     expect(f.packet.protocols).toEqual(['null', 'data']);
-    expect(f.packet.cols).toEqual({ src: 'N/A', dst: 'N/A', protocol: 'N/A', info: 'Null/Loopback' });
+    expect(f.packet.cols).toMatchObject({ src: 'N/A', dst: 'N/A', protocol: 'N/A', info: 'Null/Loopback' });
   });
   it('a cut header is malformed but still a null layer', () => {
     const f = frames[6]!;

@@ -70,7 +70,7 @@ describe('Linux cooked capture v2', () => {
   it('ARP with a trailer: Source column is the cooked source, no destination', () => {
     const d = f[1]!;
     expect(d.value('sll.trailer')).toBe('0000');
-    expect(d.packet.cols).toEqual({ src: '00:11:22:33:44:55', dst: '', protocol: 'ARP', info: '192.168.0.1 is at 00:11:22:33:44:55' });
+    expect(d.packet.cols).toMatchObject({ src: '00:11:22:33:44:55', dst: '', protocol: 'ARP', info: '192.168.0.1 is at 00:11:22:33:44:55' });
   });
 });
 

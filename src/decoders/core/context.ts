@@ -1,7 +1,7 @@
 import type { ExpertDef } from './expert.js';
 import { expertField, expertGroupField, expertMessageField, expertSeverityField, GROUP_VALUE, malformedField, SEVERITY_VALUE, shortField } from './expert.js';
 import { fieldByName } from './fields.js';
-import type { Layer, Packet } from './packet.js';
+import type { Columns, Layer, Packet } from './packet.js';
 import type { Registry, Session } from './registry.js';
 import type { Tree } from './tree.js';
 
@@ -43,14 +43,15 @@ export class DecodeContext {
   rootTree: Tree | undefined;
   /** Decoding stops after TCP/UDP (see DissectOptions.transportOnly). */
   transportOnly = false;
-  private infoText = '';
-  /** Wireshark's column fence: `setInfo` keeps everything before it (analysis prefixes). */
+  /** The Info column in pieces, some not built yet (see ColumnText). */
+  private infoParts: ColumnText[] = [];
+  /** Wireshark's column fence: `setInfo` keeps the pieces before it (analysis prefixes). */
   private infoFence = 0;
   private protoText = '';
-  private netSrc = '';
-  private netDst = '';
-  private dlSrc = '';
-  private dlDst = '';
+  private netSrc: ColumnText = '';
+  private netDst: ColumnText = '';
+  private dlSrc: ColumnText = '';
+  private dlDst: ColumnText = '';
 
   constructor(
     readonly packet: Packet,
@@ -114,35 +115,43 @@ export class DecodeContext {
   fenceInfo(): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
-    r.infoFence = r.infoText.length;
+    r.infoFence = r.infoParts.length;
   }
 
   /** Replaces the Info column (`col_add_str`). Call only when `columns` is set. */
-  setInfo(text: string): void {
+  setInfo(text: ColumnText): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
-    r.infoText = r.infoText.slice(0, r.infoFence) + text;
+    if (r.infoParts.length > r.infoFence) r.infoParts.length = r.infoFence;
+    r.infoParts.push(text);
   }
 
-  appendInfo(text: string): void {
-    if (this.errorDepth === 0) this.root().infoText += text;
+  appendInfo(text: ColumnText): void {
+    if (this.errorDepth === 0) this.root().infoParts.push(text);
   }
 
   /** Prepends; with `fence` the prefix is kept by later `setInfo` calls (`col_prepend_fence_fstr`). */
-  prependInfo(text: string, fence = false): void {
+  prependInfo(text: ColumnText, fence = false): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
-    r.infoText = text + r.infoText;
-    if (fence) r.infoFence += text.length;
-    else if (r.infoFence) r.infoFence += text.length;
+    r.infoParts.unshift(text);
+    if (fence || r.infoFence) r.infoFence++;
   }
 
+  /** The Info text so far (builds what was deferred). */
   get info(): string {
-    return this.root().infoText;
+    const parts = this.root().infoParts;
+    let s = '';
+    for (let i = 0; i < parts.length; i++) {
+      let p = parts[i]!;
+      if (typeof p !== 'string') parts[i] = p = p();
+      s += p;
+    }
+    return s;
   }
 
   /** Source/destination columns: network addresses win over link-layer ones. */
-  setAddresses(src: string, dst: string, network: boolean): void {
+  setAddresses(src: ColumnText, dst: ColumnText, network: boolean): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
     if (network) {
@@ -190,21 +199,57 @@ export class DecodeContext {
     if (this.columns) this.appendInfo('[Packet size limited during capture]');
   }
 
-  /** Column texts accumulated so far. */
-  columnsText(): { src: string; dst: string; protocol: string; info: string } {
-    const r = this.root();
-    return {
-      src: r.netSrc || r.dlSrc,
-      dst: r.netDst || r.dlDst,
-      protocol: r.protoText,
-      info: r.infoText,
-    };
+  /** The columns of the packet, built when first read. */
+  columnsText(): Columns {
+    return new DeferredColumns(this.root());
+  }
+
+  /** Source and destination columns: network addresses win over link-layer ones. */
+  addressColumn(dst: boolean): string {
+    const net = dst ? this.netDst : this.netSrc;
+    const dl = dst ? this.dlDst : this.dlSrc;
+    const t = net !== '' ? net : dl;
+    return typeof t === 'string' ? t : t();
+  }
+
+  get protocolColumn(): string {
+    return this.protoText;
   }
 
   private root(): DecodeContext {
     let c: DecodeContext = this;
     while (c.parent) c = c.parent;
     return c;
+  }
+}
+
+/** Column text, or a function that builds it when the column is read: a display filter drops
+ * most frames, and their column texts are then never built. It must depend on values fixed at
+ * the time it was given (numbers, bytes of the frame), never on state that later frames change. */
+export type ColumnText = string | (() => string);
+
+/** A packet's columns, each built on first read. */
+class DeferredColumns implements Columns {
+  private s: string | null = null;
+  private d: string | null = null;
+  private i: string | null = null;
+
+  constructor(private readonly ctx: DecodeContext) {}
+
+  get src(): string {
+    return (this.s ??= this.ctx.addressColumn(false));
+  }
+
+  get dst(): string {
+    return (this.d ??= this.ctx.addressColumn(true));
+  }
+
+  get protocol(): string {
+    return this.ctx.protocolColumn;
+  }
+
+  get info(): string {
+    return (this.i ??= this.ctx.info);
   }
 }
 
