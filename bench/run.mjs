@@ -3,7 +3,7 @@
 // packets/s, MB/s, peak RSS and the speed ratio. Figures are ratios because the machine is shared.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,10 +22,10 @@ const env = { ...process.env, WIRESHARK_CONFIG_DIR: mkdtempSync(path.join(tmpdir
 const bin = path.join(root, 'bin/pcapscope.js');
 
 /** Runs a command with stdout to /dev/null; returns wall seconds and peak RSS (VmHWM, polled). */
-function measure(cmd, argv) {
+function measure(cmd, argv, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, argv, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
     let peak = 0;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -73,14 +73,19 @@ if (only.length === 0 || only.includes('reader')) {
 }
 const row = (label, r) =>
   `  ${label.padEnd(10)} ${r.secs.toFixed(2).padStart(7)} s  ${(frames / r.secs / 1000).toFixed(0).padStart(6)} k pkt/s  ${(mb / r.secs).toFixed(0).padStart(5)} MB/s  peak RSS ${(r.peak / 2 ** 20).toFixed(0).padStart(5)} MiB${r.code ? `  exit ${r.code}` : ''}`;
+// pcapscope as a user runs it (one worker per core on a large file, see engine/parallel.ts), and
+// in one thread (PCAPSCOPE_THREADS=1) for comparison.
+const cores = os.availableParallelism();
 for (const c of cases) {
   const ours = await measure(process.execPath, [bin, ...c.ours]);
+  const single = await measure(process.execPath, [bin, ...c.ours], { PCAPSCOPE_THREADS: '1' });
   const theirs = await measure('tshark', c.theirs);
   console.log(`${c.name}`);
-  console.log(row('pcapscope', ours));
+  console.log(row(`pcapscope`, ours));
+  console.log(row(`1 thread`, single));
   console.log(row('tshark', theirs));
   const ratio = theirs.secs / ours.secs;
-  console.log(`  ratio: ${ratio.toFixed(2)}x tshark (target ${c.target}x) ${ratio >= c.target ? 'OK' : 'BELOW TARGET'}`);
-  if (ours.code) console.log(`  pcapscope stderr: ${ours.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+  console.log(`  ratio: ${ratio.toFixed(2)}x tshark (target ${c.target}x) ${ratio >= c.target ? 'OK' : 'BELOW TARGET'}; in one thread ${(theirs.secs / single.secs).toFixed(2)}x; ${cores} cores`);
+  for (const r of [ours, single]) if (r.code) console.log(`  pcapscope stderr: ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
   console.log('');
 }

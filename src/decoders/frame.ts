@@ -34,31 +34,34 @@ interface FrameClock {
   hasPrev: boolean;
   prevSec: number;
   prevNsec: number;
+  /** The last ticked frame's time since the first frame and since the one before it. */
+  relative: number;
+  delta: number;
 }
 
-const newClock = (): FrameClock => ({ hasFirst: false, firstSec: 0, firstNsec: 0, hasPrev: false, prevSec: 0, prevNsec: 0 });
+const newClock = (): FrameClock => ({ hasFirst: false, firstSec: 0, firstNsec: 0, hasPrev: false, prevSec: 0, prevNsec: 0, relative: 0, delta: 0 });
 
 /** Advances the capture clock by one frame: its time since the first frame and since the
  * previous one. Frames a worker of a parallel run does not decode still tick its clock. */
-export function tick(session: Session, f: Frame): { relative: number; delta: number } {
+export function tick(session: Session, f: Frame): FrameClock {
   const clock = session.get<FrameClock>('frame.clock', newClock);
   const sec = f.tsSec;
   const nsec = f.tsNsec;
-  let relative = 0;
-  let delta = 0;
+  clock.relative = 0;
+  clock.delta = 0;
   if (f.hasTime) {
     if (!clock.hasFirst) {
       clock.hasFirst = true;
       clock.firstSec = sec;
       clock.firstNsec = nsec;
     }
-    relative = sec - clock.firstSec + (nsec - clock.firstNsec) / 1e9;
-    delta = clock.hasPrev ? sec - clock.prevSec + (nsec - clock.prevNsec) / 1e9 : 0;
+    clock.relative = sec - clock.firstSec + (nsec - clock.firstNsec) / 1e9;
+    clock.delta = clock.hasPrev ? sec - clock.prevSec + (nsec - clock.prevNsec) / 1e9 : 0;
     clock.hasPrev = true;
     clock.prevSec = sec;
     clock.prevNsec = nsec;
   }
-  return { relative, delta };
+  return clock;
 }
 
 /** The `frame` pseudo-protocol: numbering, times and lengths; hands over to the link type. */
