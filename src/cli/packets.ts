@@ -6,8 +6,8 @@ import {
   applyFieldsOption,
   DEFAULT_FIELDS_FORMAT,
   fieldsHeader,
-  fieldsRow,
   resolveFieldColumns,
+  writeFieldsRow,
   type FieldsFormat,
 } from '../output/fields.js';
 import { hexdumpLines } from '../output/hexdump.js';
@@ -85,7 +85,11 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
       transportOnly: !withColumns && defs.every(transportSafe) && (!filter || filter.fields.every(transportSafe)),
     };
     if (fmt.header) out.line(fieldsHeader(columns, fmt));
-    result = await decodeCapture(file, opts, (d) => out.line(fieldsRow(d.packet, d.fields, columns, fmt)));
+    const w = out.bytes;
+    result = await decodeCapture(file, opts, (d) => {
+      writeFieldsRow(w, d.packet, d.fields, columns, fmt);
+      w.newline();
+    });
   } else if (format === 'json' || format === 'jsonl') {
     let first = true;
     if (format === 'json') out.line('[');
