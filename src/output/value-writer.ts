@@ -35,7 +35,7 @@ export function writeFieldValue(w: ByteWriter, def: FieldDef, v: FieldValue, nod
     case 'ipv4':
       return typeof v === 'number' ? w.ipv4(v) : w.str(String(v));
     case 'ipv6':
-      return w.str(v instanceof Uint8Array ? ipv6ToString(v) : String(v));
+      return v instanceof Uint8Array ? writeIpv6(w, v) : w.str(String(v));
     case 'ether':
       return v instanceof Uint8Array ? w.hexBytes(v, COLON) : w.str(String(v));
     case 'bytes':
@@ -86,5 +86,53 @@ function writeBigInt(w: ByteWriter, def: FieldDef, n: bigint): void {
       return w.str('0' + n.toString(8));
     default:
       return w.bigint(n);
+  }
+}
+
+/** Groups of the IPv6 address being written (reused: one address at a time). */
+const groups = new Uint16Array(8);
+
+/** `ipv6ToString` (RFC 5952 as Wireshark prints it) written group by group. */
+function writeIpv6(w: ByteWriter, b: Uint8Array): void {
+  if (b.length !== 16) return w.str(ipv6ToString(b));
+  const g = groups;
+  for (let i = 0; i < 8; i++) g[i] = (b[2 * i]! << 8) | b[2 * i + 1]!;
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (deprecated compatible) keep a dotted quad
+  if (bestStart === 0 && ((bestLen === 5 && g[5] === 0xffff) || (bestLen === 6 && (g[6] !== 0 || g[7]! > 1)))) {
+    w.byte(COLON);
+    w.byte(COLON);
+    if (bestLen === 5) {
+      w.hexDigits(0xffff, 1);
+      w.byte(COLON);
+    }
+    return w.ipv4(((b[12]! << 24) | (b[13]! << 16) | (b[14]! << 8) | b[15]!) >>> 0);
+  }
+  const end = bestStart < 0 ? 8 : bestStart;
+  for (let i = 0; i < end; i++) {
+    if (i) w.byte(COLON);
+    w.hexDigits(g[i]!, 1);
+  }
+  if (bestStart < 0) return;
+  w.byte(COLON);
+  w.byte(COLON);
+  for (let i = bestStart + bestLen; i < 8; i++) {
+    if (i > bestStart + bestLen) w.byte(COLON);
+    w.hexDigits(g[i]!, 1);
   }
 }

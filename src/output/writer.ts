@@ -114,15 +114,21 @@ export class ByteWriter {
 
   /** `0x` and `v` (taken as uint32, as `v >>> 0`) in lower-case hex, zero-padded to `width`. */
   hex32(v: number, width: number): void {
+    this.room(2);
+    this.buf[this.pos++] = ZERO;
+    this.buf[this.pos++] = 0x78; // x
+    this.hexDigits(v, width);
+  }
+
+  /** `v` (taken as uint32) in lower-case hex without prefix, zero-padded to `width`. */
+  hexDigits(v: number, width: number): void {
     v >>>= 0;
     let nd = 1;
     while (nd < 8 && v >>> (nd * 4) !== 0) nd++;
     const w = nd > width ? nd : width;
-    if (w > 60) return this.str('0x' + v.toString(16).padStart(width, '0'));
-    this.room(w + 2);
+    if (w > 60) return this.str(v.toString(16).padStart(width, '0'));
+    this.room(w);
     const buf = this.buf;
-    buf[this.pos++] = ZERO;
-    buf[this.pos++] = 0x78; // x
     for (let i = w - 1; i >= 0; i--) buf[this.pos++] = i < 8 ? HEX_DIGITS[(v >>> (i * 4)) & 15]! : ZERO;
   }
 
