@@ -173,13 +173,13 @@ export class ByteWriter {
       let v = n | 0;
       do {
         const q = (v / 10) | 0;
-        buf[--p] = ZERO + v - q * 10;
+        buf[--p] = ZERO + (v - q * 10);
         v = q;
       } while (v !== 0);
     } else {
       do {
         const q = Math.floor(n / 10);
-        buf[--p] = ZERO + n - q * 10;
+        buf[--p] = ZERO + (n - q * 10);
         n = q;
       } while (n !== 0);
     }
