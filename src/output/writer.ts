@@ -24,6 +24,8 @@ export function fdSink(fd: number): ByteSink {
 const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** 10^i for every decimal length of a safe integer (the last entry bounds the search). */
 const POW10 = Array.from({ length: 17 }, (_, i) => 10 ** i);
+/** Strings shorter than this are copied by a charCodeAt loop (ASCII), longer ones by Node. */
+const SHORT = 24;
 const ZERO = 0x30;
 const MINUS = 0x2d;
 
@@ -68,11 +70,15 @@ export class ByteWriter {
     const n = s.length;
     if (n * 3 > this.buf.length) return this.huge(s);
     this.room(n * 3);
+    // Node's encoder costs a fixed ~0.1 µs a call: cheaper than this loop from about 20 chars
+    if (n >= SHORT) {
+      this.pos += this.buf.write(s, this.pos, 'utf8');
+      return;
+    }
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      // non-ASCII: let Node encode the whole string (at most 3 bytes per UTF-16 unit fit)
       if (c >= 0x80) {
         this.pos += buf.write(s, this.pos, 'utf8');
         return;
