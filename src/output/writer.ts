@@ -28,6 +28,7 @@ const POW10 = Array.from({ length: 17 }, (_, i) => 10 ** i);
 const SHORT = 24;
 const ZERO = 0x30;
 const MINUS = 0x2d;
+const DOT = 0x2e;
 
 /** Output bytes built in one reusable buffer: numbers, addresses and ASCII text are written in
  * place, so a `-T fields` row costs no strings and no per-line Buffer. */
@@ -96,6 +97,7 @@ export class ByteWriter {
 
   /** A number as `String(n)` prints it; integers are written as digits without a string. */
   num(n: number): void {
+    if (n >>> 0 === n) return this.uint32(n);
     if (!Number.isSafeInteger(n)) return this.str(String(n));
     this.room(17);
     if (n < 0) {
@@ -103,6 +105,22 @@ export class ByteWriter {
       n = -n;
     }
     this.digits(n, 1);
+  }
+
+  /** The common case of `num`: most field values are unsigned and below 2^32. */
+  private uint32(n: number): void {
+    this.room(10);
+    const buf = this.buf;
+    if (n < 10) {
+      buf[this.pos++] = ZERO + n;
+      return;
+    }
+    let p = (this.pos += n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : decimalLength(n));
+    do {
+      const q = (n / 10) >>> 0;
+      buf[--p] = ZERO + (n - q * 10);
+      n = q;
+    } while (n !== 0);
   }
 
   /** A bigint as `String(n)` prints it. */
@@ -156,38 +174,44 @@ export class ByteWriter {
   /** An IPv4 address held as a uint32: dotted quad. */
   ipv4(a: number): void {
     this.room(15);
-    this.digits(a >>> 24, 1);
-    this.buf[this.pos++] = 0x2e;
-    this.digits((a >>> 16) & 255, 1);
-    this.buf[this.pos++] = 0x2e;
-    this.digits((a >>> 8) & 255, 1);
-    this.buf[this.pos++] = 0x2e;
-    this.digits(a & 255, 1);
+    this.octet(a >>> 24);
+    this.buf[this.pos++] = DOT;
+    this.octet((a >>> 16) & 255);
+    this.buf[this.pos++] = DOT;
+    this.octet((a >>> 8) & 255);
+    this.buf[this.pos++] = DOT;
+    this.octet(a & 255);
+  }
+
+  /** 0..255 in decimal; room is reserved. */
+  private octet(b: number): void {
+    const buf = this.buf;
+    if (b >= 100) {
+      const h = (b / 100) | 0;
+      buf[this.pos++] = ZERO + h;
+      b -= h * 100;
+      buf[this.pos++] = ZERO + ((b / 10) | 0);
+    } else if (b >= 10) buf[this.pos++] = ZERO + ((b / 10) | 0);
+    buf[this.pos++] = ZERO + (b % 10);
   }
 
   /** Decimal digits of a non-negative safe integer, at least `width` of them; room is reserved. */
   private digits(n: number, width: number): void {
-    let len = 1;
-    while (n >= POW10[len]!) len++;
-    if (len < width) {
-      for (let i = len; i < width; i++) this.buf[this.pos++] = ZERO;
-    }
+    const len = decimalLength(n);
+    for (let i = len; i < width; i++) this.buf[this.pos++] = ZERO;
     const buf = this.buf;
-    let p = this.pos + len;
-    this.pos = p;
-    if (n <= 0x7fffffff) {
-      let v = n | 0;
-      do {
-        const q = (v / 10) | 0;
-        buf[--p] = ZERO + (v - q * 10);
-        v = q;
-      } while (v !== 0);
-    } else {
-      do {
-        const q = Math.floor(n / 10);
-        buf[--p] = ZERO + (n - q * 10);
-        n = q;
-      } while (n !== 0);
-    }
+    let p = (this.pos += len);
+    do {
+      const q = Math.floor(n / 10);
+      buf[--p] = ZERO + (n - q * 10);
+      n = q;
+    } while (n !== 0);
   }
+}
+
+/** How many decimal digits a non-negative safe integer has. */
+function decimalLength(n: number): number {
+  let len = 1;
+  while (n >= POW10[len]!) len++;
+  return len;
 }

@@ -51,6 +51,11 @@ const BIGINTS = [0n, 1n, 10n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n - 
 describe('ByteWriter', () => {
   it('writes numbers as String(n) does', () => {
     for (const n of NUMBERS) expect(written((w) => w.num(n)), `${n}`).toBe(String(n));
+    // every digit count on either side of each power of ten
+    const edges = Array.from({ length: 17 }, (_, k) => 10 ** k).flatMap((p) => [p - 1, p, p + 1, -p]);
+    for (const n of edges) expect(written((w) => w.num(n)), `${n}`).toBe(String(n));
+    const all = Array.from({ length: 20000 }, (_, i) => i);
+    expect(written((w) => all.forEach((n) => (w.num(n), w.byte(0x20))), 1024)).toBe(all.join(' ') + ' ');
   });
 
   it('writes bigints as String(n) does', () => {
@@ -86,6 +91,10 @@ describe('ByteWriter', () => {
     for (const a of [0, 0x7f000001, 0xc0a80101, 0xffffffff, -1, 0x0a000001 | 0, 0x80000000 | 0]) {
       const u = a >>> 0;
       expect(written((w) => w.ipv4(a))).toBe(`${u >>> 24}.${(u >>> 16) & 255}.${(u >>> 8) & 255}.${u & 255}`);
+    }
+    for (let o = 0; o < 256; o++) {
+      const a = ((o << 24) | ((255 - o) << 16) | (o << 8) | ((o * 7) & 255)) >>> 0;
+      expect(written((w) => w.ipv4(a))).toBe(`${o}.${255 - o}.${o}.${(o * 7) & 255}`);
     }
   });
 
