@@ -1,39 +1,23 @@
-import { writeSync } from 'node:fs';
+import { ByteWriter, fdSink } from '../output/writer.js';
 
-/** Buffered stdout: one write per 64 KiB instead of one per line. Synchronous, so output keeps
- * pace with a streaming input and a closed pipe (`| head`) ends the process quietly. */
+/** Buffered stdout: lines and `-T fields` rows go into one 1 MiB buffer, written synchronously
+ * when full, so output keeps pace with a streaming input and a closed pipe (`| head`) ends the
+ * process quietly. */
 export class Output {
-  private buf: string[] = [];
-  private size = 0;
+  /** For writers that produce bytes directly (a `-T fields` row); shares the lines' buffer. */
+  readonly bytes: ByteWriter;
 
-  constructor(
-    private readonly fd = 1,
-    private readonly limit = 1 << 16,
-  ) {}
+  constructor(fd = 1, size = 1 << 20) {
+    this.bytes = new ByteWriter(fdSink(fd), size);
+  }
 
   line(s: string): void {
-    this.buf.push(s, '\n');
-    this.size += s.length + 1;
-    if (this.size >= this.limit) this.flush();
+    this.bytes.str(s);
+    this.bytes.newline();
   }
 
   flush(): void {
-    if (this.size === 0) return;
-    const data = this.buf.join('');
-    this.buf = [];
-    this.size = 0;
-    let off = 0;
-    const bytes = Buffer.from(data, 'utf8');
-    while (off < bytes.length) {
-      try {
-        off += writeSync(this.fd, bytes, off);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue;
-        if (code === 'EPIPE') process.exit(0);
-        throw e;
-      }
-    }
+    this.bytes.flush();
   }
 }
 

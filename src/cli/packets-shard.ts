@@ -1,44 +1,60 @@
 /**
  * `pcapscope packets` in parallel: each worker prints the frames of its shard (engine/shard.ts)
- * into records tagged with their frame numbers, and the main thread writes them in frame order.
- * A worker also reports how far it has read, so the main thread knows when no record of an
- * earlier frame can still come from it.
+ * into its own byte stream, noting where each frame's output ends, and the main thread copies
+ * the frames' bytes out in frame order. A worker also reports how far it has read, so the main
+ * thread knows when no output of an earlier frame can still come from it.
  */
 import type { CaptureErrorKind, Frame, ReadResult } from '../capture/types.js';
 import { decodeCapture } from '../engine/decode.js';
 import { runShards, type ShardJob, type ShardSpec } from '../engine/parallel.js';
-import { framePrinter, type FramePrinter, type PacketsOptions } from './packets.js';
+import { ByteWriter } from '../output/writer.js';
+import { framePrinter, type FrameOut, type FramePrinter, type PacketsOptions } from './packets.js';
 
 /** One batch of a worker's output. */
 interface Part {
+  /** Frames printed, and where each one's output ends in the worker's byte stream. */
   frames: number[];
-  /** Each frame's lines, newline-terminated. */
-  texts: string[];
+  ends: number[];
+  /** The stream's next bytes. */
+  chunks: Uint8Array[];
   /** Every frame up to this number has been read (and printed, when it is in `frames`). */
   upTo: number;
 }
 
 interface Final {
-  upTo: number;
   framesRead: number;
   error: { kind: CaptureErrorKind; message: string } | null;
 }
 
-/** Bytes of text, or frames read, after which a worker sends what it has. */
-const PART_CHARS = 1 << 18;
+/** Bytes of output, or frames read, after which a worker sends what it has. */
+const PART_BYTES = 1 << 18;
 const PART_FRAMES = 1 << 16;
 
-export async function packetsShard(job: ShardJob, shard: ShardSpec, emit: (value: unknown) => void): Promise<{ value: Final } | { mismatch: number }> {
+export async function packetsShard(
+  job: ShardJob,
+  shard: ShardSpec,
+  emit: (value: unknown, transfer?: ArrayBuffer[]) => void,
+): Promise<{ value: Final } | { mismatch: number }> {
   const o = job.options as PacketsOptions;
   const printer = framePrinter(o) as FramePrinter;
   const text = (o.format ?? 'text') === 'text';
-  let part: Part = { frames: [], texts: [], upTo: 0 };
-  let chars = 0;
+  let part: Part = { frames: [], ends: [], chunks: [], upTo: 0 };
+  // flushed bytes are copied: the writer reuses its buffer
+  const bytes = new ByteWriter((b) => void part.chunks.push(new Uint8Array(b)), PART_BYTES);
+  const out: FrameOut = {
+    line(s) {
+      bytes.str(s);
+      bytes.newline();
+    },
+    bytes,
+  };
+  let sent = 0;
   let sinceSent = 0;
   const send = () => {
-    emit(part);
-    part = { frames: [], texts: [], upTo: part.upTo };
-    chars = 0;
+    bytes.flush();
+    emit(part, part.chunks.map((c) => c.buffer as ArrayBuffer));
+    part = { frames: [], ends: [], chunks: [], upTo: part.upTo };
+    sent = bytes.written;
     sinceSent = 0;
   };
   let mismatch = -1;
@@ -53,16 +69,12 @@ export async function packetsShard(job: ShardJob, shard: ShardSpec, emit: (value
     if (++sinceSent >= PART_FRAMES) send();
     return true;
   };
-  let cur = '';
-  const line = (s: string) => void (cur += s + '\n');
   const result = await decodeCapture(job.file, { ...printer.decode, limit: undefined, shard: { ...shard, onMismatch, onRead } }, (d) => {
-    cur = '';
-    printer.frame(d, line);
+    printer.frame(d, out);
     part.frames.push(d.packet.frame.number);
-    part.texts.push(cur);
+    part.ends.push(bytes.written);
     part.upTo = d.packet.frame.number;
-    chars += cur.length;
-    if (chars >= PART_CHARS) send();
+    if (bytes.written - sent >= PART_BYTES) send();
   });
   if (mismatch >= 0) {
     send();
@@ -70,48 +82,77 @@ export async function packetsShard(job: ShardJob, shard: ShardSpec, emit: (value
   }
   part.upTo = Infinity;
   send();
-  return {
-    value: { upTo: Infinity, framesRead: result.framesRead, error: result.error ? { kind: result.error.kind, message: result.error.message } : null },
-  };
+  return { value: { framesRead: result.framesRead, error: result.error ? { kind: result.error.kind, message: result.error.message } : null } };
 }
 
-/** Runs the workers and writes their records in frame order through `line` (which takes text
- * without its final newline). `ok: false` when the split failed: every frame up to `printedUpTo`
- * has been printed (`printed` records), the rest is for one thread. */
+/** One worker's output as it arrives: frames with their end offsets, and the bytes. */
+class ShardStream {
+  private frames: number[] = [];
+  private ends: number[] = [];
+  private next = 0;
+  private chunks: Uint8Array[] = [];
+  /** Stream offset of `chunks[0]`, and how much of the stream has been copied out. */
+  private base = 0;
+  private consumed = 0;
+  progress = 0;
+
+  add(p: Part): void {
+    if (this.next > 4096) {
+      this.frames = this.frames.slice(this.next);
+      this.ends = this.ends.slice(this.next);
+      this.next = 0;
+    }
+    for (let i = 0; i < p.frames.length; i++) {
+      this.frames.push(p.frames[i]!);
+      this.ends.push(p.ends[i]!);
+    }
+    for (const c of p.chunks) this.chunks.push(c);
+    this.progress = p.upTo;
+  }
+
+  /** The next frame with output, or Infinity. */
+  get head(): number {
+    return this.next < this.frames.length ? this.frames[this.next]! : Infinity;
+  }
+
+  /** Copies the head frame's output to `w`. */
+  take(w: ByteWriter): void {
+    const end = this.ends[this.next++]!;
+    while (this.consumed < end) {
+      const c = this.chunks[0]!;
+      const from = this.consumed - this.base;
+      const to = Math.min(c.length, end - this.base);
+      w.raw(c.subarray(from, to));
+      this.consumed = this.base + to;
+      if (to === c.length) {
+        this.chunks.shift();
+        this.base += c.length;
+      }
+    }
+  }
+}
+
+/** Runs the workers and copies their output to `w` in frame order. `ok: false` when the split
+ * failed: every frame up to `printedUpTo` has been printed (`printed` of them), the rest is for
+ * one thread. */
 export async function printShards(
   file: string,
   o: PacketsOptions,
   count: number,
   limit: number | undefined,
-  line: (s: string) => void,
+  w: ByteWriter,
 ): Promise<{ ok: true; result: ReadResult } | { ok: false; printedUpTo: number; printed: number }> {
-  const queues: Part[][] = Array.from({ length: count }, () => []);
-  const heads = new Array<number>(count).fill(0);
-  const progress = new Array<number>(count).fill(0);
+  const streams = Array.from({ length: count }, () => new ShardStream());
   let printed = 0;
   let frontier = 0;
 
-  /** Prints every queued record up to `upTo` in frame order; false once `limit` is reached. */
+  /** Prints every frame up to `upTo` that has arrived, in frame order; false once `limit` is reached. */
   const drain = (upTo: number): boolean => {
     for (;;) {
-      let best = -1;
-      let bestFrame = Infinity;
-      for (let k = 0; k < count; k++) {
-        const q = queues[k]!;
-        while (q.length && heads[k]! >= q[0]!.frames.length) {
-          q.shift();
-          heads[k] = 0;
-        }
-        const f = q.length ? q[0]!.frames[heads[k]!]! : Infinity;
-        if (f < bestFrame) {
-          bestFrame = f;
-          best = k;
-        }
-      }
-      if (best < 0 || bestFrame > upTo) return true;
-      const t = queues[best]![0]!.texts[heads[best]!]!;
-      heads[best]!++;
-      line(t.endsWith('\n') ? t.slice(0, -1) : t);
+      let best: ShardStream | null = null;
+      for (const s of streams) if (s.head <= upTo && (best === null || s.head < best.head)) best = s;
+      if (best === null) return true;
+      best.take(w);
       if (limit !== undefined && ++printed >= limit) return false;
     }
   };
@@ -119,17 +160,16 @@ export async function printShards(
   let done = false;
   const outcome = await runShards({ kind: 'packets', file, options: o }, count, (k, value) => {
     if (done) return false;
-    const p = value as Part;
-    if (p.frames.length) queues[k]!.push(p);
-    progress[k] = p.upTo;
-    frontier = Math.min(...progress);
+    const s = streams[k]!;
+    s.add(value as Part);
+    frontier = Math.min(...streams.map((x) => x.progress));
     if (!drain(frontier)) done = true;
     return !done;
   });
   if (!outcome.ok) {
-    // records up to the frontier are complete; what follows is printed again in one thread
+    // frames up to the frontier are complete; what follows is printed again in one thread
     const upTo = Math.min(frontier, outcome.mismatch - 1);
-    drain(upTo);
+    if (!done) drain(upTo);
     return { ok: false, printedUpTo: upTo, printed };
   }
   if (!outcome.stopped) drain(Infinity);

@@ -8,13 +8,14 @@ import {
   applyFieldsOption,
   DEFAULT_FIELDS_FORMAT,
   fieldsHeader,
-  fieldsRow,
   resolveFieldColumns,
+  writeFieldsRow,
   type FieldsFormat,
 } from '../output/fields.js';
 import { hexdumpLines } from '../output/hexdump.js';
 import { packetJson } from '../output/json.js';
 import { treeLines } from '../output/tree-text.js';
+import type { ByteWriter } from '../output/writer.js';
 import { Output, warn } from './out.js';
 
 export interface PacketsOptions {
@@ -27,6 +28,12 @@ export interface PacketsOptions {
   filter?: string;
 }
 
+/** Where a frame's output goes: text lines, or bytes written in place (`-T fields` rows). */
+export interface FrameOut {
+  line(s: string): void;
+  readonly bytes: ByteWriter;
+}
+
 /** How one frame is printed, set up once from the options; the same for the serial loop and for
  * the workers of a parallel run. */
 export interface FramePrinter {
@@ -35,7 +42,7 @@ export interface FramePrinter {
   head: string[];
   /** Lines after the last frame. */
   tail: string[];
-  frame(d: DecodedFrame, line: (s: string) => void): void;
+  frame(d: DecodedFrame, out: FrameOut): void;
   /** Output depends only on the frame itself, its conversation and the capture's first frame:
    * a parallel run prints the same. */
   shardable: boolean;
@@ -88,7 +95,10 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
       },
       head: fmt.header ? [fieldsHeader(columns, fmt)] : [],
       tail: [],
-      frame: (d, line) => line(fieldsRow(d.packet, d.fields, columns, fmt)),
+      frame: (d, out) => {
+        writeFieldsRow(out.bytes, d.packet, d.fields, columns, fmt);
+        out.bytes.newline();
+      },
       shardable: filterLocal && names.every((n) => !GLOBAL_FIELDS.test(n)),
     };
   }
@@ -98,12 +108,12 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
       decode: { columns: true, tree: 'full', filter, limit },
       head: format === 'json' ? ['['] : [],
       tail: format === 'json' ? [']'] : [],
-      frame: (d, line) => {
+      frame: (d, out) => {
         const obj = packetJson(d.packet, d.roots!);
-        if (format === 'jsonl') line(JSON.stringify(obj));
+        if (format === 'jsonl') out.line(JSON.stringify(obj));
         else {
-          if (!first) line('  ,');
-          line(JSON.stringify(obj, null, 2).replace(/^/gm, '  '));
+          if (!first) out.line('  ,');
+          out.line(JSON.stringify(obj, null, 2).replace(/^/gm, '  '));
           first = false;
         }
       },
@@ -116,16 +126,16 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
     decode: { columns: true, tree: o.verbose ? 'full' : 'none', filter, limit },
     head: [],
     tail: [],
-    frame: (d, line) => {
+    frame: (d, out) => {
       if (d.packet.frame.number === 1 || decimals === 6) decimals = timeDecimals(d.packet.frame.tsNsec, decimals);
       if (o.verbose) {
-        for (const l of treeLines(d.roots!)) line(l);
-      } else line(packetLine(d.packet, d.relative, decimals));
+        for (const l of treeLines(d.roots!)) out.line(l);
+      } else out.line(packetLine(d.packet, d.relative, decimals));
       if (o.hex) {
-        if (!o.verbose) line('');
-        for (const l of hexdumpLines(d.packet.frame.data)) line(l);
-        line('');
-      } else if (o.verbose) line('');
+        if (!o.verbose) out.line('');
+        for (const l of hexdumpLines(d.packet.frame.data)) out.line(l);
+        out.line('');
+      } else if (o.verbose) out.line('');
     },
     // nanosecond times switch every later line to 9 decimals: workers see only their own frames
     // (packets-shard.ts falls back at the first such frame)
@@ -142,17 +152,16 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
     return 1;
   }
   for (const l of printer.head) out.line(l);
-  const line = (s: string) => out.line(s);
   let result: ReadResult | undefined;
   let decode = printer.decode;
   const shards = printer.shardable ? shardCount(file) : 1;
   if (shards > 1) {
-    const r = await printShards(file, o, shards, decode.limit, line);
+    const r = await printShards(file, o, shards, decode.limit, out.bytes);
     if (r.ok) result = r.result;
     // the split went wrong at some frame: one thread goes on after what was printed
     else decode = { ...decode, after: r.printedUpTo, limit: decode.limit === undefined ? undefined : decode.limit - r.printed };
   }
-  result ??= await decodeCapture(file, decode, (d) => printer.frame(d, line));
+  result ??= await decodeCapture(file, decode, (d) => printer.frame(d, out));
   for (const l of printer.tail) out.line(l);
   out.flush();
   if (result.error) {

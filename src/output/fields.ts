@@ -4,6 +4,8 @@ import { valueForFields } from '../decoders/core/format.js';
 import type { Packet } from '../decoders/core/packet.js';
 import type { FieldNode } from '../decoders/core/tree.js';
 import { COLUMN_FIELDS } from './column-fields.js';
+import { writeFieldValue } from './value-writer.js';
+import type { ByteWriter } from './writer.js';
 
 /** `-E` options of `-T fields`, with tshark's defaults. */
 export interface FieldsFormat {
@@ -112,6 +114,46 @@ export function fieldsRow(
     }
   }
   return row;
+}
+
+/** `fieldsRow` written straight into `w` (same bytes, without the row string); no newline. */
+export function writeFieldsRow(
+  w: ByteWriter,
+  p: Packet,
+  found: { get(id: number): readonly FieldNode[] | undefined },
+  columns: readonly FieldColumn[],
+  fmt: FieldsFormat,
+): void {
+  const occ = fmt.occurrence;
+  const q = fmt.quote === 'n' ? '' : fmt.quote === 'd' ? '"' : "'";
+  for (let i = 0; i < columns.length; i++) {
+    if (i) w.str(fmt.separator);
+    const c = columns[i]!;
+    if (c.column) {
+      w.str(q);
+      if (p.cols) w.str(c.column(p, p.cols));
+      w.str(q);
+      continue;
+    }
+    const nodes = found.get(c.def!.id);
+    if (!nodes || nodes.length === 0) continue;
+    if (occ === 'a') {
+      w.str(q);
+      for (let k = 0; k < nodes.length; k++) {
+        if (k) w.str(fmt.aggregator);
+        const n = nodes[k]!;
+        writeFieldValue(w, n.def, n.value, n);
+      }
+      w.str(q);
+    } else {
+      const n = occ === 'f' ? nodes[0] : occ === 'l' ? nodes[nodes.length - 1] : nodes[occ - 1];
+      if (n) {
+        w.str(q);
+        writeFieldValue(w, n.def, n.value, n);
+        w.str(q);
+      }
+    }
+  }
 }
 
 export function fieldsHeader(columns: readonly FieldColumn[], fmt: FieldsFormat): string {
