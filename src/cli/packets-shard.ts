@@ -150,7 +150,7 @@ export async function printShards(
   const drain = (upTo: number): boolean => {
     for (;;) {
       let best: ShardStream | null = null;
-      for (const s of streams) if (s.head <= upTo && (best === null || s.head < best.head)) best = s;
+      for (const s of streams) if (s.head < Infinity && s.head <= upTo && (best === null || s.head < best.head)) best = s;
       if (best === null) return true;
       best.take(w);
       if (limit !== undefined && ++printed >= limit) return false;
