@@ -50,6 +50,12 @@ export class SegmentList {
    * retransmission or reordering; recomputed after every full ACK walk. */
   private ordered = true;
   private extent = 0;
+  /** `inFlight` of an unordered list: the lowest relative seq and highest relative nextseq
+   * against `spanBase`, kept up by `push` until an ACK changes the list. */
+  private spanValid = false;
+  private spanBase = 0;
+  private spanFirst = 0;
+  private spanLast = 0;
 
   /** The buffer is allocated with the first segment (pure-ACK flows never need one). */
   constructor(capacity = 0) {
@@ -75,6 +81,12 @@ export class SegmentList {
 
   push(frame: number, seq: number, next: number, ts: number): void {
     this.extend(seq, next);
+    if (this.spanValid) {
+      const s = (seq - this.spanBase) >>> 0;
+      const n = (next - this.spanBase) >>> 0;
+      if (s < this.spanFirst) this.spanFirst = s;
+      if (n > this.spanLast) this.spanLast = n;
+    }
     if (this.tail * 4 === this.buf.length) this.makeRoom();
     const o = 4 * this.tail++;
     const b = this.buf;
@@ -119,6 +131,7 @@ export class SegmentList {
    * Returns whether a segment matched exactly.
    */
   ack(ack: number, matchOut: Float64Array): boolean {
+    this.spanValid = false;
     // ordered, and the ack within 2^31 of every entry: the walk's result is a prefix removal
     if (this.ordered && ((this.buf[4 * this.head + 1]! - ack) | 0) + this.extent < TWO_31) return this.ackPrefix(ack, matchOut);
     let matched = false;
@@ -212,6 +225,7 @@ export class SegmentList {
       const first = (b[4 * this.head + 1]! - base) >>> 0;
       if (first + this.extent < TWO_32) return this.extent;
     }
+    if (this.spanValid && this.spanBase === base) return (this.spanLast - this.spanFirst) >>> 0;
     // Wireshark starts from the newest segment, then scans all (relative, unsigned).
     const newest = 4 * (this.tail - 1);
     let first = (b[newest + 1]! - base) >>> 0;
@@ -222,10 +236,15 @@ export class SegmentList {
       if (n > last) last = n;
       if (s < first) first = s;
     }
+    this.spanValid = true;
+    this.spanBase = base;
+    this.spanFirst = first;
+    this.spanLast = last;
     return (last - first) >>> 0;
   }
 
   clear(): void {
+    this.spanValid = false;
     this.head = this.tail = 0;
     this.ordered = true;
     this.extent = 0;
