@@ -21,7 +21,7 @@
 import type { Frame } from '../capture/types.js';
 import { ipv4ToString, ipv6ToString } from '../decoders/core/format.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
-import type { TcpLayer } from '../decoders/tcp.js';
+import { TH_SYN, type TcpLayer } from '../decoders/tcp.js';
 import type { UdpLayer } from '../decoders/udp.js';
 import { ConnectionTracker, type ConnState, type ConnectionSummary, type SegmentEvent } from './tcp/connection.js';
 
@@ -215,8 +215,8 @@ function addrText(a: number | Uint8Array | undefined): string {
   return typeof a === 'number' ? ipv4ToString(a >>> 0) : ipv6ToString(a);
 }
 
-/** Relative time of a frame as tshark's `nstime_delta(abs, first)`. */
-export function relTime(f: Frame, first: Frame): NsRel {
+/** Relative time of a frame as tshark's `nstime_delta(abs, first)` (written into `out`). */
+export function relTime(f: Frame, first: Frame, out: NsRel = { sec: 0, nsec: 0 }): NsRel {
   const bs = f.hasTime ? f.tsSec : 0;
   const bn = f.hasTime ? f.tsNsec : 0;
   const cs = first.hasTime ? first.tsSec : 0;
@@ -234,7 +234,9 @@ export function relTime(f: Frame, first: Frame): NsRel {
     nsec += 1e9;
     sec--;
   }
-  return { sec, nsec };
+  out.sec = sec;
+  out.nsec = nsec;
+  return out;
 }
 
 /** `nstime_to_sec`. */
@@ -246,25 +248,47 @@ function nsCmp(aSec: number, aNsec: number, bSec: number, bNsec: number): number
   return aSec !== bSec ? aSec - bSec : aNsec - bNsec;
 }
 
-/** The SegmentEvent of a decoded TCP layer (null when the segment length is unknown or the layer
- * carries no analysis). `time` is seconds since the capture start, `dir` 0 for the conversation's
- * side A. Payload bytes come from the frame; a TCP segment inside a reassembled IP datagram has
- * them in the reassembly buffer, which the layer does not reference, so they count as not
- * captured there. */
-export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: number, ip?: Layer): SegmentEvent | null {
+/** An event to fill with `segmentEvent` (the connection trackers keep nothing of it, so one
+ * per table is reused). */
+export function newSegmentEvent(): SegmentEvent {
+  return {
+    frame: 0,
+    time: 0,
+    dir: 0,
+    seq: 0,
+    ack: 0,
+    flags: 0,
+    window: 0,
+    rawWindow: 0,
+    len: 0,
+    payload: EMPTY,
+    frameLen: 0,
+    options: undefined,
+    analysis: 0,
+  };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The SegmentEvent of a decoded TCP layer, written into `ev` (null when the segment length is
+ * unknown or the layer carries no analysis). `time` is seconds since the capture start, `dir` 0
+ * for the conversation's side A. Payload bytes come from the frame; a TCP segment inside a
+ * reassembled IP datagram has them in the reassembly buffer, which the layer does not reference,
+ * so they count as not captured there. Options are given only on SYNs (the trackers read them
+ * nowhere else). */
+export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: number, ip?: Layer, ev: SegmentEvent = newSegmentEvent()): SegmentEvent | null {
   const a = tcp.analysis;
   if (!a || tcp.seglen < 0) return null;
   const data = packet.frame.data;
   const reassembled = !!(ip as IpAddrs | undefined)?.reassembled;
-  let payload: Uint8Array;
-  if (reassembled) payload = new Uint8Array(0);
+  if (reassembled) ev.payload = EMPTY;
   else {
     const from = Math.min(tcp.payloadOffset, data.length);
     const to = Math.min(from + Math.max(0, Math.min(tcp.payloadCaptured, tcp.seglen)), data.length);
-    payload = data.subarray(from, to);
+    ev.payload = to > from ? data.subarray(from, to) : EMPTY;
   }
-  const options =
-    tcp.mss !== undefined || tcp.wscale !== undefined || tcp.sackPerm || tcp.tsval !== undefined || tcp.sack
+  ev.options =
+    tcp.flags & TH_SYN && (tcp.mss !== undefined || tcp.wscale !== undefined || tcp.sackPerm || tcp.tsval !== undefined || tcp.sack)
       ? {
           ...(tcp.mss !== undefined ? { mss: tcp.mss } : {}),
           ...(tcp.wscale !== undefined ? { wscale: tcp.wscale } : {}),
@@ -273,21 +297,18 @@ export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: nu
           ...(tcp.sack ? { sack: tcp.sack } : {}),
         }
       : undefined;
-  return {
-    frame: packet.frame.number,
-    time,
-    dir,
-    seq: tcp.seq >>> 0,
-    ack: tcp.ack >>> 0,
-    flags: tcp.flags & 0xff,
-    window: a.scaleFactor === -1 ? -1 : a.window,
-    rawWindow: tcp.window,
-    len: tcp.seglen,
-    payload,
-    frameLen: packet.frame.origLen,
-    options,
-    analysis: a.flags,
-  };
+  ev.frame = packet.frame.number;
+  ev.time = time;
+  ev.dir = dir;
+  ev.seq = tcp.seq >>> 0;
+  ev.ack = tcp.ack >>> 0;
+  ev.flags = tcp.flags & 0xff;
+  ev.window = a.scaleFactor === -1 ? -1 : a.window;
+  ev.rawWindow = tcp.window;
+  ev.len = tcp.seglen;
+  ev.frameLen = packet.frame.origLen;
+  ev.analysis = a.flags;
+  return ev;
 }
 
 /** The conversation table. Feed every frame in order with `add()`, then call `finish()`. */
@@ -302,7 +323,8 @@ export class ConversationTable {
   private udpIndex = new Int32Array(1024);
   private first: Frame | null = null;
   /** Live trackers by stream, and the same in two activity-ordered lists. */
-  private readonly liveByStream = new Map<number, Live>();
+  private readonly liveByStream: (Live | undefined)[] = [];
+  private liveCount = 0;
   private readonly open = new LruList();
   private readonly closed = new LruList();
   private readonly track: boolean;
@@ -334,8 +356,15 @@ export class ConversationTable {
 
   /** Open trackers right now. */
   get live(): number {
-    return this.liveByStream.size;
+    return this.liveCount;
   }
+
+  /** The current frame's relative time (`add` computes it once per frame). */
+  private readonly rel: NsRel = { sec: 0, nsec: 0 };
+  /** Direction of the packet `count` took last. */
+  private dir: 0 | 1 = 0;
+  /** The event handed to the trackers, refilled for every segment. */
+  private readonly ev = newSegmentEvent();
 
   /** Takes one decoded frame. `counted` false: the frame only sets the time reference (a frame a
    * filter rejected still is the capture's first frame for relative times, as in tshark). */
@@ -344,7 +373,8 @@ export class ConversationTable {
     this.first ??= frame;
     if (!counted) return;
     const layers = packet.layers;
-    let rel: NsRel | null = null;
+    const rel = this.rel;
+    let haveRel = false;
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i]!;
       if (l.errorDepth !== 0) continue;
@@ -353,22 +383,29 @@ export class ConversationTable {
         // tshark queues the tap after the header and options: a header it could not read (cut by
         // the snaplen, malformed) is not counted, although it has a stream number
         if (!t.analysis || t.analysis.stream < 0 || t.fail !== 0 || t.hdrLen < 20) continue;
-        rel ??= relTime(frame, this.first);
+        if (!haveRel) {
+          relTime(frame, this.first, rel);
+          haveRel = true;
+        }
         const ip = ipBefore(layers, i);
         const row = this.count('tcp', t.analysis.stream, ip, t.srcPort, t.dstPort, frame, rel);
-        if (this.track) this.trackTcp(packet, t, row.row, row.dir, rel, ip);
+        if (this.track) this.trackTcp(packet, t, row, this.dir, rel, ip);
       } else if (l.proto === 'udp' && this.wantUdp) {
         const u = l as UdpLayer;
         if (u.stream < 0) continue;
-        rel ??= relTime(frame, this.first);
+        if (!haveRel) {
+          relTime(frame, this.first, rel);
+          haveRel = true;
+        }
         this.count('udp', u.stream, ipBefore(layers, i), u.srcPort, u.dstPort, frame, rel);
       }
     }
-    if (rel && this.track) this.sweep(nsToSec(rel));
+    if (haveRel && this.track) this.sweep(nsToSec(rel));
   }
 
-  /** Counts a packet in its row (creating the row); returns the row and the packet's direction. */
-  private count(proto: Proto, stream: number, ip: Layer | undefined, sport: number, dport: number, frame: Frame, rel: NsRel): { row: number; dir: 0 | 1 } {
+  /** Counts a packet in its row (creating the row); returns the row, and sets `dir` to the
+   * packet's direction. */
+  private count(proto: Proto, stream: number, ip: Layer | undefined, sport: number, dport: number, frame: Frame, rel: NsRel): number {
     const R = this.rows;
     let index = proto === 'tcp' ? this.tcpIndex : this.udpIndex;
     if (stream >= index.length) {
@@ -419,7 +456,8 @@ export class ConversationTable {
       R.stopSec[r] = rel.sec;
       R.stopNsec[r] = rel.nsec;
     }
-    return { row: r, dir };
+    this.dir = dir;
+    return r;
   }
 
   private intern(s: string): number {
@@ -435,7 +473,7 @@ export class ConversationTable {
   private trackTcp(packet: Packet, t: TcpLayer, row: number, dir: 0 | 1, rel: NsRel, ip: Layer | undefined): void {
     const stream = t.analysis!.stream;
     const now = nsToSec(rel);
-    let live = this.liveByStream.get(stream);
+    let live = this.liveByStream[stream];
     if (!live) {
       if (this.rows.hasBrief[row]) {
         // summarised already: the row counts it, the summary notes it
@@ -443,9 +481,12 @@ export class ConversationTable {
         return;
       }
       live = { stream, tracker: new ConnectionTracker({ ports: [t.srcPort, t.dstPort] }), row, last: now, closed: false, prev: null, next: null };
-      this.liveByStream.set(stream, live);
+      // streams are numbered densely: keep the array packed
+      while (this.liveByStream.length < stream) this.liveByStream.push(undefined);
+      this.liveByStream[stream] = live;
+      this.liveCount++;
     } else (live.closed ? this.closed : this.open).remove(live);
-    const ev = segmentEvent(packet, t, dir, now, ip);
+    const ev = segmentEvent(packet, t, dir, now, ip, this.ev);
     if (ev) live.tracker.push(ev);
     live.last = now;
     live.closed = live.tracker.closed;
@@ -456,19 +497,24 @@ export class ConversationTable {
   private sweep(now: number): void {
     for (let l = this.closed.head; l && now - l.last >= this.linger; l = this.closed.head) {
       this.closed.remove(l);
-      this.liveByStream.delete(l.stream);
+      this.forget(l);
       this.evictions.closed++;
       this.summarise(l.stream, l);
     }
     for (let l = this.open.head; l; l = this.open.head) {
       const idle = now - l.last >= this.idle;
-      if (!idle && this.liveByStream.size <= this.maxLive) break;
+      if (!idle && this.liveCount <= this.maxLive) break;
       this.open.remove(l);
-      this.liveByStream.delete(l.stream);
+      this.forget(l);
       if (idle) this.evictions.idle++;
       else this.evictions.pressure++;
       this.summarise(l.stream, l);
     }
+  }
+
+  private forget(l: Live): void {
+    this.liveByStream[l.stream] = undefined;
+    this.liveCount--;
   }
 
   private summarise(stream: number, live: Live): void {
@@ -507,8 +553,9 @@ export class ConversationTable {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    const all = [...this.liveByStream.values()].sort((x, y) => x.stream - y.stream);
-    this.liveByStream.clear();
+    const all = this.liveByStream.filter((l): l is Live => l !== undefined);
+    this.liveByStream.length = 0;
+    this.liveCount = 0;
     this.open.head = this.open.tail = this.closed.head = this.closed.tail = null;
     this.open.size = this.closed.size = 0;
     for (const live of all) this.summarise(live.stream, live);

@@ -27,7 +27,7 @@ import { field, protocol, type FieldDef } from './core/fields.js';
 import { latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder } from './core/registry.js';
-import type { Tree } from './core/tree.js';
+import type { AddOptions, Tree } from './core/tree.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fields
@@ -323,6 +323,17 @@ export interface TcpLayer extends Layer {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
+/** Whether `t` keeps the display text of `def`: a full tree keeps every text, a FieldCollector
+ * only that of a protocol node it collects (`-T fields -e tcp.options.mss`). Texts are built only
+ * then. */
+function keepsText(t: Tree, def: FieldDef): boolean {
+  return t.full || (def.type === 'protocol' && t.wants(def));
+}
+
+/** Shared item options (trees copy what they keep from them). */
+const GENERATED: AddOptions = { generated: true };
+const HIDDEN: AddOptions = { hidden: true };
+
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const FLAG_LETTERS = 'RRRACEUAPRSF';
 const MIDDLE_DOT = '\u00b7';
@@ -427,6 +438,8 @@ const EXP_IDS: Record<number, string> = {
 interface OptionInfo {
   /** Short name Wireshark lists after `Options: (n bytes)`. */
   name: string;
+  /** What the option appends to the `Options` item: `, name`. */
+  append: string;
   /** The option's tree node. */
   def: FieldDef;
 }
@@ -458,11 +471,23 @@ for (const [kinds, name, def] of [
   [[172, 174], 'Accurate ECN', hf.optAccEcn],
   [[253, 254], 'Experimental', hf.optExp],
 ] as [number[], string, FieldDef][]) {
-  for (const k of kinds) OPTION_INFO[k] = { name, def };
+  for (const k of kinds) OPTION_INFO[k] = { name, append: ', ' + name, def };
 }
 
 function optionInfo(kind: number): OptionInfo {
-  return OPTION_INFO[kind] ?? { name: `Unknown (0x${kind.toString(16).padStart(2, '0')})`, def: hf.optUnknown };
+  return (OPTION_INFO[kind] ??= unknownOption(kind));
+}
+
+function unknownOption(kind: number): OptionInfo {
+  const name = `Unknown (0x${kind.toString(16).padStart(2, '0')})`;
+  return { name, append: ', ' + name, def: hf.optUnknown };
+}
+
+/** The `Kind: name (n)` item options of each option kind, built once. */
+const KIND_OPTS: (AddOptions | undefined)[] = [];
+
+function kindOpts(kind: number): AddOptions {
+  return (KIND_OPTS[kind] ??= { text: `Kind: ${OPTION_KIND_NAMES[kind] ?? 'Unknown'} (${kind})` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,15 +562,19 @@ export const tcpDecoder: Decoder = {
       failOffset: 0,
       optionsComplete: false,
     });
-    const t = tree?.add(hf.tcp, offset, end - offset, null, {
-      text: `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`,
-    });
+    const t = tree?.add(
+      hf.tcp,
+      offset,
+      end - offset,
+      null,
+      keepsText(tree, hf.tcp) ? { text: `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}` } : undefined,
+    );
     if (t) {
       layer.tree = t;
       t.add(hf.srcport, offset, 2, srcPort);
       t.add(hf.dstport, offset + 2, 2, dstPort);
-      t.add(hf.port, offset, 2, srcPort, { hidden: true });
-      t.add(hf.port, offset + 2, 2, dstPort, { hidden: true });
+      t.add(hf.port, offset, 2, srcPort, HIDDEN);
+      t.add(hf.port, offset + 2, 2, dstPort, HIDDEN);
       // Inside an ICMP (v4) error Wireshark shows the raw sequence number at once: the quote
       // may stop right after it.
       if (ctx.errorDepth > 0 && ip?.proto === 'ip' && offset + 8 <= end) t.add(hf.seq, offset + 4, 4, v.getUint32(offset + 4));
@@ -622,6 +651,8 @@ class OptWalk {
   end = 0;
   /** The `Options: (n bytes)` node, when a tree is built. */
   opts: Tree | undefined = undefined;
+  /** `opts` keeps every text (a full tree). */
+  full = false;
   columns = false;
   info = '';
   /** Base for the relative SACK edges (the peer's base sequence number, 0 without analysis). */
@@ -648,6 +679,7 @@ class OptWalk {
     this.layer = layer;
     this.end = end;
     this.opts = opts;
+    this.full = opts !== undefined && opts.full;
     this.columns = columns;
     this.info = '';
     this.peerBase = peerBase;
@@ -671,15 +703,21 @@ class OptWalk {
     return false;
   }
 
+  /** Info text of the option; callers building the text check `columns` first. */
   addInfo(s: string): void {
     if (this.columns) this.info += s;
+  }
+
+  /** Whether the option's protocol node `def` needs its text (see `keepsText`). */
+  keeps(def: FieldDef): boolean {
+    return this.opts !== undefined && (this.full || this.opts.wants(def));
   }
 
   /** Kind and length items; returns the length item. */
   header(n: Tree | undefined): Tree | undefined {
     if (!n) return undefined;
     const opt = this.opt;
-    n.add(hf.optionKind, this.off, 1, opt, { text: `Kind: ${OPTION_KIND_NAMES[opt] ?? 'Unknown'} (${opt})` });
+    n.add(hf.optionKind, this.off, 1, opt, this.full ? kindOpts(opt) : undefined);
     return n.add(hf.optionLen, this.off + 1, 1, this.optlen);
   }
 
@@ -714,8 +752,8 @@ function walkOptions(ctx: DecodeContext, layer: TcpLayer, end: number, w: OptWal
       }
       if (w.opts) {
         const n = w.opts.add(opt === 0 ? hf.optEol : hf.optNop, off, 1, null);
-        n.add(hf.optionKind, off, 1, opt, { text: `Kind: ${OPTION_KIND_NAMES[opt]} (${opt})` });
-        w.opts.appendText(opt === 0 ? ', End of Option List (EOL)' : ', No-Operation (NOP)');
+        n.add(hf.optionKind, off, 1, opt, w.full ? kindOpts(opt) : undefined);
+        if (w.full) w.opts.appendText(opt === 0 ? ', End of Option List (EOL)' : ', No-Operation (NOP)');
       }
       off += 1;
       if (opt === 0 && length > 0) {
@@ -730,7 +768,8 @@ function walkOptions(ctx: DecodeContext, layer: TcpLayer, end: number, w: OptWal
       }
       continue;
     }
-    const { name, def } = optionInfo(opt);
+    const info = optionInfo(opt);
+    const name = info.name;
     if (length === 0) {
       const msg = `${name} (length byte past end of options)`;
       const p = w.opts?.add(hf.text, off, 1, null, { text: msg });
@@ -758,8 +797,8 @@ function walkOptions(ctx: DecodeContext, layer: TcpLayer, end: number, w: OptWal
     w.off = off;
     w.oend = off + optlen;
     w.cap = Math.min(w.oend, end);
-    if (!dissectOption(w, def)) return;
-    w.opts?.appendText(', ' + name);
+    if (!dissectOption(w, info.def)) return;
+    if (w.full) w.opts!.appendText(info.append);
     off += optlen;
     length -= optlen - 2;
   }
@@ -783,13 +822,17 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
         if (!w.need(off + 2, 2)) return false;
         mss = v.getUint16(off + 2);
       }
-      const n = ot?.add(hf.optMss, off, nodeLen, null, {
-        text: 'TCP Option - Maximum segment size' + (mss >= 0 ? `: ${mss} bytes` : ''),
-      });
+      const n = ot?.add(
+        hf.optMss,
+        off,
+        nodeLen,
+        null,
+        w.keeps(hf.optMss) ? { text: 'TCP Option - Maximum segment size' + (mss >= 0 ? `: ${mss} bytes` : '') } : undefined,
+      );
       if (!w.isSyn) ctx.issue('tcp', ei.mssPresent, n, off, nodeLen);
       if (!w.lenCheck(w.header(n), 4)) return true;
       n?.add(hf.mssVal, off + 2, 2, mss);
-      w.addInfo(` MSS=${mss}`);
+      if (w.columns) w.addInfo(` MSS=${mss}`);
       layer.mss = mss;
       return true;
     }
@@ -800,14 +843,18 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
         shift = d[off + 2]!;
       }
       const eff = shift > 14 ? 14 : shift;
-      const n = ot?.add(hf.optWscale, off, nodeLen, null, {
-        text: 'TCP Option - Window scale' + (shift >= 0 ? `: ${shift} (multiply by ${1 << eff})` : ''),
-      });
+      const n = ot?.add(
+        hf.optWscale,
+        off,
+        nodeLen,
+        null,
+        w.keeps(hf.optWscale) ? { text: 'TCP Option - Window scale' + (shift >= 0 ? `: ${shift} (multiply by ${1 << eff})` : '') } : undefined,
+      );
       if (!w.lenCheck(w.header(n), 3)) return true;
       const si = n?.add(hf.wscaleShift, off + 2, 1, shift);
       if (shift > 14) ctx.issue('tcp', ei.wscaleShiftInvalid, si, off + 2, 1);
-      n?.add(hf.wscaleMultiplier, off + 2, 1, 1 << eff, { generated: true });
-      w.addInfo(` WS=${1 << eff}`);
+      n?.add(hf.wscaleMultiplier, off + 2, 1, 1 << eff, GENERATED);
+      if (w.columns) w.addInfo(` WS=${1 << eff}`);
       layer.wscale = eff;
       return true;
     }
@@ -828,10 +875,10 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
         if (!w.need(off + 2, 4)) return false;
         val = v.getUint32(off + 2);
       }
-      const n = ot?.add(hf.optEcho, off, nodeLen, null, { text: 'TCP Option - Echo' + (val >= 0 ? `: ${val}` : '') });
+      const n = ot?.add(hf.optEcho, off, nodeLen, null, w.keeps(hf.optEcho) ? { text: 'TCP Option - Echo' + (val >= 0 ? `: ${val}` : '') } : undefined);
       if (!w.lenCheck(w.header(n), 6)) return true;
       n?.add(hf.echoValue, off + 2, 4, val);
-      w.addInfo(` ECHO=${val}`);
+      if (w.columns) w.addInfo(` ECHO=${val}`);
       return true;
     }
     case 8: {
@@ -842,11 +889,17 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       if (!w.need(off + 2, 8)) return false;
       const tsval = v.getUint32(off + 2);
       const tsecr = v.getUint32(off + 6);
-      const n = ot?.add(hf.optTimestamp, off, nodeLen, null, { text: `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}` });
+      const n = ot?.add(
+        hf.optTimestamp,
+        off,
+        nodeLen,
+        null,
+        w.keeps(hf.optTimestamp) ? { text: `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}` } : undefined,
+      );
       w.header(n);
       n?.add(hf.tsval, off + 2, 4, tsval);
       n?.add(hf.tsecr, off + 6, 4, tsecr);
-      w.addInfo(` TSval=${tsval} TSecr=${tsecr}`);
+      if (w.columns) w.addInfo(` TSval=${tsval} TSecr=${tsecr}`);
       layer.tsval = tsval;
       layer.tsecr = tsecr;
       return true;
@@ -859,7 +912,7 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       if (!w.need(off + 2, 4)) return false;
       const val = v.getUint32(off + 2);
       n?.add(hf.ccValue, off + 2, 4, val);
-      w.addInfo(` CC=${val}`);
+      if (w.columns) w.addInfo(` CC=${val}`);
       return true;
     }
     case 19: {
@@ -894,9 +947,9 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       if (!w.need(off + 2, 2)) return false;
       const b = d[off + 2]!;
       const rate = b & 0x0f;
-      n?.add(hf.qsRate, off + 2, 1, rate, { text: `${bitsText(b, 0x0f, 8)} = QS Rate: ${QS_RATES[rate]} (${rate})` });
+      n?.add(hf.qsRate, off + 2, 1, rate, w.full ? { text: `${bitsText(b, 0x0f, 8)} = QS Rate: ${QS_RATES[rate]} (${rate})` } : undefined);
       n?.add(hf.qsTtlDiff, off + 3, 1, d[off + 3]!);
-      w.addInfo(` QSresp=${QS_RATES[rate]}`);
+      if (w.columns) w.addInfo(` QSresp=${QS_RATES[rate]}`);
       return true;
     }
     case 28: {
@@ -904,11 +957,9 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       if (!w.lenCheck(w.header(n), 4)) return true;
       if (!w.need(off + 2, 2)) return false;
       const x = v.getUint16(off + 2);
-      n?.add(hf.userToGranularity, off + 2, 2, (x & 0x8000) !== 0, {
-        text: `${bitsText(x, 0x8000, 16)} = Granularity: ${x & 0x8000 ? 'Minutes' : 'Seconds'}`,
-      });
-      n?.add(hf.userToVal, off + 2, 2, x & 0x7fff, { text: `${bitsText(x, 0x7fff, 16)} = User Timeout: ${x & 0x7fff}` });
-      w.addInfo(` USER_TO=${x & 0x7fff}`);
+      n?.add(hf.userToGranularity, off + 2, 2, (x & 0x8000) !== 0, w.full ? { text: `${bitsText(x, 0x8000, 16)} = Granularity: ${x & 0x8000 ? 'Minutes' : 'Seconds'}` } : undefined);
+      n?.add(hf.userToVal, off + 2, 2, x & 0x7fff, w.full ? { text: `${bitsText(x, 0x7fff, 16)} = User Timeout: ${x & 0x7fff}` } : undefined);
+      if (w.columns) w.addInfo(` USER_TO=${x & 0x7fff}`);
       return true;
     }
     case 34: {
@@ -926,15 +977,15 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       if (!w.need(off + 2, 2)) return false;
       const exid = v.getUint16(off + 2);
       const exName = EXP_IDS[exid] ?? 'Unknown';
-      const n = ot?.add(hf.optExp, off, nodeLen, null, { text: `TCP Option - Experimental: ${exName}` });
+      const n = ot?.add(hf.optExp, off, nodeLen, null, w.keeps(hf.optExp) ? { text: `TCP Option - Experimental: ${exName}` } : undefined);
       w.header(n);
-      n?.add(hf.expExid, off + 2, 2, exid, { text: `Experiment Identifier: ${exName} (0x${exid.toString(16).padStart(4, '0')})` });
+      n?.add(hf.expExid, off + 2, 2, exid, w.full ? { text: `Experiment Identifier: ${exName} (0x${exid.toString(16).padStart(4, '0')})` } : undefined);
       if (exid === 0xf989) return tfoPayload(w, n, off + 2, optlen - 2);
       if (optlen > 4) {
         if (!w.need(off + 4, optlen - 4)) return false;
         n?.add(hf.expData, off + 4, optlen - 4, d.subarray(off + 4, off + optlen));
       }
-      w.addInfo(` ExID=${exid.toString(16)}`);
+      if (w.columns) w.addInfo(` ExID=${exid.toString(16)}`);
       return true;
     }
     case 172:
@@ -973,12 +1024,16 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
   }
 }
 
+/** Raw edges of the SACK option being walked (at most 9 numbers fit in 40 option bytes). */
+const SACK_RAW = new Float64Array(10);
+
 function dissectSack(w: OptWalk, nodeLen: number): boolean {
   const { ctx, layer, optlen, off } = w;
   const v = ctx.view;
   const base = w.peerBase;
   // Read the complete blocks first: the node text lists them.
-  const raw: number[] = [];
+  const raw = SACK_RAW;
+  let nraw = 0;
   let rem = optlen - 2;
   let p = off + 2;
   let badAt = -1;
@@ -991,7 +1046,7 @@ function dissectSack(w: OptWalk, nodeLen: number): boolean {
       break;
     }
     if (!w.need(p, 4)) return false;
-    raw.push(v.getUint32(p));
+    raw[nraw++] = v.getUint32(p);
     rem -= 4;
     if (rem < 4) {
       badAt = p;
@@ -999,38 +1054,45 @@ function dissectSack(w: OptWalk, nodeLen: number): boolean {
       break;
     }
     if (!w.need(p + 4, 4)) return false;
-    raw.push(v.getUint32(p + 4));
+    raw[nraw++] = v.getUint32(p + 4);
     rem -= 4;
     blocks++;
     p += 8;
   }
+  const full = w.full;
   let n: Tree | undefined;
   if (w.opts) {
-    let text = 'TCP Option - SACK';
-    for (let i = 0; i < blocks; i++) text += ` ${(raw[2 * i]! - base) >>> 0}-${(raw[2 * i + 1]! - base) >>> 0}`;
-    n = w.opts.add(hf.optSack, off, nodeLen, null, { text });
+    let text: string | undefined;
+    if (w.keeps(hf.optSack)) {
+      text = 'TCP Option - SACK';
+      for (let i = 0; i < blocks; i++) text += ` ${(raw[2 * i]! - base) >>> 0}-${(raw[2 * i + 1]! - base) >>> 0}`;
+    }
+    n = w.opts.add(hf.optSack, off, nodeLen, null, text === undefined ? undefined : { text });
     w.header(n);
   }
-  for (let i = 0; i < raw.length; i++) {
+  for (let i = 0; i < nraw; i++) {
     const rel = (raw[i]! - base) >>> 0;
     if (i % 2 === 0) {
-      n?.add(hf.sackLe, off + 2 + 4 * i, 4, rel, { text: `left edge = ${rel} (relative)` });
+      n?.add(hf.sackLe, off + 2 + 4 * i, 4, rel, full ? { text: `left edge = ${rel} (relative)` } : undefined);
     } else {
-      n?.add(hf.sackRe, off + 2 + 4 * i, 4, rel, { text: `right edge = ${rel} (relative)` });
-      w.addInfo(` SLE=${(raw[i - 1]! - base) >>> 0} SRE=${rel}`);
+      n?.add(hf.sackRe, off + 2 + 4 * i, 4, rel, full ? { text: `right edge = ${rel} (relative)` } : undefined);
+      if (w.columns) w.addInfo(` SLE=${(raw[i - 1]! - base) >>> 0} SRE=${rel}`);
     }
   }
   if (badAt >= 0) {
     const m = n?.add(hf.text, badAt, badLen, null, { text: 'suboption would go past end of option' });
     ctx.issue('tcp', ei.suboptionMalformed, m, badAt, badLen);
   }
-  n?.add(hf.sackCount, off, 0, blocks, { generated: true });
+  n?.add(hf.sackCount, off, 0, blocks, GENERATED);
   // Blocks kept for the peer's bytes in flight: the first three of this option (Wireshark keeps
   // ranges 1..3 of the last SACK option).
   const bif: number[] = [];
   for (let i = 0; i < blocks && i < 3; i++) bif.push(raw[2 * i]!, raw[2 * i + 1]!);
   layer.sackBif = bif;
-  if (blocks) (layer.sack ??= []).push(...raw.slice(0, 2 * blocks));
+  if (blocks) {
+    const sack = (layer.sack ??= []);
+    for (let i = 0; i < 2 * blocks; i++) sack.push(raw[i]!);
+  }
   for (let i = 0; i < blocks && w.sackCount < 4; i++) {
     const le = (raw[2 * i]! - base) >>> 0;
     const re = (raw[2 * i + 1]! - base) >>> 0;
@@ -1049,8 +1111,8 @@ function dissectSack(w: OptWalk, nodeLen: number): boolean {
     if (!w.need(off + 2, 8)) return false;
     const le = (v.getUint32(off + 2) - base) >>> 0;
     const re = (v.getUint32(off + 6) - base) >>> 0;
-    n?.add(hf.dsackLe, off + 2, 4, le, { text: `[D-SACK Left Edge = ${le} (relative)]`, generated: true });
-    n?.add(hf.dsackRe, off + 6, 4, re, { text: `[D-SACK Right Edge = ${re} (relative)]`, generated: true });
+    n?.add(hf.dsackLe, off + 2, 4, le, full ? { text: `[D-SACK Left Edge = ${le} (relative)]`, generated: true } : GENERATED);
+    n?.add(hf.dsackRe, off + 6, 4, re, full ? { text: `[D-SACK Right Edge = ${re} (relative)]`, generated: true } : GENERATED);
     const p2 = n?.add(hf.text, off + 2, 8, null, { text: 'D-SACK Sequence' });
     ctx.issue('tcp', ei.dsack, p2, off + 2, 8);
   }
@@ -1081,13 +1143,26 @@ const ltSeq = (x: number, y: number) => ((x - y) | 0) < 0;
 const leSeq = (x: number, y: number) => ((x - y) | 0) <= 0;
 const geSeq = (x: number, y: number) => ((y - x) | 0) <= 0;
 
+/** A flag bit item below `Flags` (its text only for a full tree). */
+function addFlagBit(ft: Tree, full: boolean, def: FieldDef, mask: number, o: number, flags: number): Tree {
+  return ft.add(def, o, 1, (flags & mask) !== 0, full ? { text: `${bitsText(flags, mask, 12)} = ${def.label}: ${flags & mask ? 'Set' : 'Not set'}` } : undefined);
+}
+
+const CHECKSUM_STATUS: AddOptions = { generated: true, text: '[Checksum Status: Unverified]' };
+const TIMESTAMPS: AddOptions = { text: '[Timestamps]', generated: true };
+
 /** Writes the TCP tree (below the ports) and the rest of the Info column, walks the options
  * (filling the layer's typed option values), and marks the packet short/malformed where the
  * header ran out. `a` is the packet's analysis (undefined: no analyzer). Without a tree and
- * without columns only the option walk and the expert items remain. Returns false when decoding
- * stopped early (then nothing is handed to a sub-dissector). */
+ * without columns only the option walk and the expert items remain; with a FieldCollector no
+ * text it drops is built. Returns false when decoding stopped early (then nothing is handed to a
+ * sub-dissector). */
 export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnalysis | undefined): boolean {
   const t = layer.tree;
+  /** Every item keeps its text (otherwise only kept protocol nodes do, see `keepsText`). */
+  const full = t !== undefined && t.full;
+  /** The protocol item's text is kept: appended `, Seq: ...` parts are built. */
+  const protoText = t !== undefined && keepsText(t, hf.tcp);
   const cols = ctx.columns && ctx.errorDepth === 0;
   const off = layer.offset;
   const flags = layer.flags;
@@ -1098,15 +1173,18 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   const winShown = a ? a.window : layer.window;
   const ace = a !== undefined && a.accEcn;
 
-  if (a) {
-    t?.add(hf.stream, off, 0, a.stream, { generated: true });
-    t?.add(hf.completeness, off, 0, a.completeness, {
-      generated: true,
-      text: `[Conversation completeness: ${completenessText(a.completeness)}]`,
-    });
+  if (a && t) {
+    t.add(hf.stream, off, 0, a.stream, GENERATED);
+    t.add(
+      hf.completeness,
+      off,
+      0,
+      a.completeness,
+      full ? { generated: true, text: `[Conversation completeness: ${completenessText(a.completeness)}]` } : GENERATED,
+    );
   }
   if (hasSeglen) {
-    t?.add(hf.len, off + 12, 1, seglen, { generated: true });
+    t?.add(hf.len, off + 12, 1, seglen, GENERATED);
   } else if (ctx.errorDepth === 0 && layer.reportedLen < layer.hdrLen && !isFragmentIp(ctx)) {
     const msg =
       'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)';
@@ -1119,32 +1197,35 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     if (flags & TH_ACK) info += ` Ack=${ackShown >>> 0}`;
     info += ` Win=${winShown >>> 0}`;
   }
-  t?.appendText(`, Seq: ${seqShown >>> 0}`);
+  if (protoText) t.appendText(`, Seq: ${seqShown >>> 0}`);
   const inIcmpV4 = ctx.errorDepth > 0 && enclosingIp(ctx)?.proto === 'ip';
-  if (!inIcmpV4) {
-    if (a) t?.add(hf.seq, off + 4, 4, seqShown >>> 0, { text: `Sequence Number: ${seqShown >>> 0}    (relative sequence number)` });
-    else t?.add(hf.seq, off + 4, 4, layer.seq);
-    t?.add(hf.seqRaw, off + 4, 4, layer.seq);
+  if (!inIcmpV4 && t) {
+    if (a) t.add(hf.seq, off + 4, 4, seqShown >>> 0, full ? { text: `Sequence Number: ${seqShown >>> 0}    (relative sequence number)` } : undefined);
+    else t.add(hf.seq, off + 4, 4, layer.seq);
+    t.add(hf.seqRaw, off + 4, 4, layer.seq);
   }
   const hl = layer.hdrLen;
   if (hl < 20) {
     if (cols) ctx.appendInfo(info + `, bogus TCP header length (${hl}, must be at least 20)`);
-    const hi = t?.add(hf.hdrLen, off + 12, 1, hl, { text: hdrLenText(hl) });
+    const hi = t?.add(hf.hdrLen, off + 12, 1, hl, full ? { text: hdrLenText(hl) } : undefined);
     ctx.issue('tcp', ei.bogusHeaderLength, hi, off + 12, 1, `Bogus TCP header length (${hl}, must be at least 20)`);
     return false;
   }
-  if (flags & TH_ACK) t?.appendText(`, Ack: ${ackShown >>> 0}`);
+  if (protoText && flags & TH_ACK) t.appendText(`, Ack: ${ackShown >>> 0}`);
   if (hasSeglen) {
-    t?.appendText(`, Len: ${seglen}`);
-    const nxt = a ? a.nxtseq >>> 0 : (layer.seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
-    t?.add(hf.nxtseq, off, 0, nxt, {
-      generated: true,
-      text: a ? `[Next Sequence Number: ${nxt}    (relative sequence number)]` : undefined,
-    });
+    if (protoText) t.appendText(`, Len: ${seglen}`);
+    if (t) {
+      const nxt = a ? a.nxtseq >>> 0 : (layer.seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
+      t.add(hf.nxtseq, off, 0, nxt, full && a ? { generated: true, text: `[Next Sequence Number: ${nxt}    (relative sequence number)]` } : GENERATED);
+    }
   }
-  const ai = t?.add(hf.ack, off + 8, 4, ackShown >>> 0, {
-    text: `Acknowledgment Number: ${ackShown >>> 0}` + (flags & TH_ACK && a ? '    (relative ack number)' : ''),
-  });
+  const ai = t?.add(
+    hf.ack,
+    off + 8,
+    4,
+    ackShown >>> 0,
+    full ? { text: `Acknowledgment Number: ${ackShown >>> 0}` + (flags & TH_ACK && a ? '    (relative ack number)' : '') } : undefined,
+  );
   t?.add(hf.ackRaw, off + 8, 4, layer.ack);
   if (flags & TH_ACK) {
     if (flags & TH_SYN && a) {
@@ -1159,34 +1240,35 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   let finItem: Tree | undefined;
   let rstItem: Tree | undefined;
   if (t) {
-    t.add(hf.hdrLen, off + 12, 1, hl, { text: hdrLenText(hl) });
-    const ft = t.add(hf.flags, off + 12, 2, flags, t.full ? { text: `Flags: 0x${flags.toString(16).padStart(3, '0')} (${tcpFlagsToString(flags, ace)})` } : undefined);
-    const full = t.full;
-    const bit = (def: FieldDef, mask: number, o: number, label: string) =>
-      ft.add(def, o, 1, (flags & mask) !== 0, full ? { text: `${bitsText(flags, mask, 12)} = ${label}: ${flags & mask ? 'Set' : 'Not set'}` } : undefined);
-    bit(hf.flagsRes, 0xe00, off + 12, 'Reserved');
+    t.add(hf.hdrLen, off + 12, 1, hl, full ? { text: hdrLenText(hl) } : undefined);
+    const ft = t.add(hf.flags, off + 12, 2, flags, full ? { text: `Flags: 0x${flags.toString(16).padStart(3, '0')} (${tcpFlagsToString(flags, ace)})` } : undefined);
+    addFlagBit(ft, full, hf.flagsRes, 0xe00, off + 12, flags);
     if (ace) {
-      ft.add(hf.flagsAce, off + 12, 2, (flags >> 6) & 7, { text: `${bitsText(flags, 0x1c0, 12)} = ACE: ${(flags >> 6) & 7}` });
+      ft.add(hf.flagsAce, off + 12, 2, (flags >> 6) & 7, full ? { text: `${bitsText(flags, 0x1c0, 12)} = ACE: ${(flags >> 6) & 7}` } : undefined);
     } else {
-      bit(hf.flagsAe, 0x100, off + 12, 'Accurate ECN');
-      bit(hf.flagsCwr, 0x80, off + 13, 'Congestion Window Reduced');
-      bit(hf.flagsEce, 0x40, off + 13, 'ECN-Echo');
+      addFlagBit(ft, full, hf.flagsAe, 0x100, off + 12, flags);
+      addFlagBit(ft, full, hf.flagsCwr, 0x80, off + 13, flags);
+      addFlagBit(ft, full, hf.flagsEce, 0x40, off + 13, flags);
     }
-    bit(hf.flagsUrg, 0x20, off + 13, 'Urgent');
-    bit(hf.flagsAck, 0x10, off + 13, 'Acknowledgment');
-    bit(hf.flagsPush, 0x08, off + 13, 'Push');
-    rstItem = bit(hf.flagsReset, 0x04, off + 13, 'Reset');
-    synItem = bit(hf.flagsSyn, 0x02, off + 13, 'Syn');
-    finItem = bit(hf.flagsFin, 0x01, off + 13, 'Fin');
-    flagsStrItem = ft.add(hf.flagsStr, off + 12, 2, tcpFlagsLetters(flags, ace), { generated: true });
+    addFlagBit(ft, full, hf.flagsUrg, 0x20, off + 13, flags);
+    addFlagBit(ft, full, hf.flagsAck, 0x10, off + 13, flags);
+    addFlagBit(ft, full, hf.flagsPush, 0x08, off + 13, flags);
+    rstItem = addFlagBit(ft, full, hf.flagsReset, 0x04, off + 13, flags);
+    synItem = addFlagBit(ft, full, hf.flagsSyn, 0x02, off + 13, flags);
+    finItem = addFlagBit(ft, full, hf.flagsFin, 0x01, off + 13, flags);
+    // the letters only for a tree that keeps them
+    flagsStrItem = ft.add(hf.flagsStr, off + 12, 2, ft.wants(hf.flagsStr) ? tcpFlagsLetters(flags, ace) : '', GENERATED);
     t.add(hf.windowSizeValue, off + 14, 2, layer.window);
-    t.add(hf.windowSize, off + 14, 2, winShown >>> 0, { generated: true });
+    t.add(hf.windowSize, off + 14, 2, winShown >>> 0, GENERATED);
     if (a && a.scaleFactor !== null) {
       const sf = a.scaleFactor;
-      t.add(hf.windowScale, off + 14, 2, sf, {
-        generated: true,
-        text: `[Window size scaling factor: ${sf}${sf === -1 ? ' (unknown)' : sf === -2 ? ' (no window scaling used)' : ''}]`,
-      });
+      t.add(
+        hf.windowScale,
+        off + 14,
+        2,
+        sf,
+        full ? { generated: true, text: `[Window size scaling factor: ${sf}${sf === -1 ? ' (unknown)' : sf === -2 ? ' (no window scaling used)' : ''}]` } : GENERATED,
+      );
     }
   }
   if (flags & TH_SYN) {
@@ -1208,8 +1290,10 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     markFail(ctx, layer, t);
     return false;
   }
-  t?.add(hf.checksum, off + 16, 2, layer.checksum, { text: `Checksum: 0x${layer.checksum.toString(16).padStart(4, '0')} [unverified]` });
-  t?.add(hf.checksumStatus, off + 16, 0, 2, { generated: true, text: '[Checksum Status: Unverified]' });
+  if (t) {
+    t.add(hf.checksum, off + 16, 2, layer.checksum, full ? { text: `Checksum: 0x${layer.checksum.toString(16).padStart(4, '0')} [unverified]` } : undefined);
+    t.add(hf.checksumStatus, off + 16, 0, 2, CHECKSUM_STATUS);
+  }
   if (layer.fail !== FAIL_NONE && layer.failOffset <= off + 18) {
     if (cols) ctx.appendInfo(info);
     markFail(ctx, layer, t);
@@ -1228,18 +1312,13 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   let optsNode: Tree | undefined;
   if (optlen > 0 && t) {
     const cap = Math.max(0, Math.min(optlen, end - (off + 20)));
-    optsNode = t.add(hf.options, off + 20, cap, ctx.data.subarray(off + 20, off + 20 + cap), { text: `Options: (${optlen} bytes)` });
+    const bytes = t.wants(hf.options) ? ctx.data.subarray(off + 20, off + 20 + cap) : null;
+    optsNode = t.add(hf.options, off + 20, cap, bytes, full ? { text: `Options: (${optlen} bytes)` } : undefined);
   }
   if (a && t) {
-    const tt = t.add(hf.text, off, 0, null, { text: '[Timestamps]', generated: true });
-    tt.add(hf.timeRelative, off, 0, a.timeRelative, {
-      generated: true,
-      text: `[Time since first frame in this TCP stream: ${reltime(a.timeRelative)} seconds]`,
-    });
-    tt.add(hf.timeDelta, off, 0, a.timeDelta, {
-      generated: true,
-      text: `[Time since previous frame in this TCP stream: ${reltime(a.timeDelta)} seconds]`,
-    });
+    const tt = t.add(hf.text, off, 0, null, TIMESTAMPS);
+    tt.add(hf.timeRelative, off, 0, a.timeRelative, full ? { generated: true, text: `[Time since first frame in this TCP stream: ${reltime(a.timeRelative)} seconds]` } : GENERATED);
+    tt.add(hf.timeDelta, off, 0, a.timeDelta, full ? { generated: true, text: `[Time since previous frame in this TCP stream: ${reltime(a.timeDelta)} seconds]` } : GENERATED);
   }
   if (optlen > 0) {
     const w = W;
@@ -1255,21 +1334,18 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   if (cols) ctx.appendInfo(info);
   if (a && a.hasTa) renderAnalysis(ctx, a, t, off);
   // Payload
-  if (layer.payloadCaptured > 0) {
+  if (layer.payloadCaptured > 0 && t) {
     const po = layer.payloadOffset;
     const n = layer.payloadCaptured;
     if (flags & TH_RST) {
-      t?.add(hf.resetCause, po, n, latin1(ctx.data, po, po + n));
-    } else if (t) {
+      t.add(hf.resetCause, po, n, t.wants(hf.resetCause) ? latin1(ctx.data, po, po + n) : '');
+    } else if (t.wants(hf.payload)) {
       const reportedRemaining = Math.max(0, layer.reportedLen - hl);
-      t.add(hf.payload, po, n, ctx.data.subarray(po, po + n), {
-        text: `TCP payload (${reportedRemaining} byte${reportedRemaining === 1 ? '' : 's'})`,
-      });
+      t.add(hf.payload, po, n, ctx.data.subarray(po, po + n), full ? { text: `TCP payload (${reportedRemaining} byte${reportedRemaining === 1 ? '' : 's'})` } : undefined);
     }
   }
   return true;
 }
-
 
 function isFragmentIp(ctx: DecodeContext): boolean {
   return unreassembledFragment(enclosingIp(ctx) as IpLikeLayer | undefined);
@@ -1297,22 +1373,26 @@ const PREFIX = {
   zwpAck: '[TCP ZeroWindowProbeAck] ',
 };
 
+const SEQ_ACK_ANALYSIS: AddOptions = { generated: true, text: '[SEQ/ACK analysis]' };
+const ANALYSIS_FLAGS: AddOptions = { generated: true, text: '[TCP Analysis Flags]' };
+const DUPLICATE_ACK: AddOptions = { generated: true, text: '[This is a TCP duplicate ack]' };
+
 /** `tcp_print_sequence_number_analysis`: the SEQ/ACK tree, experts and Info prefixes. Wireshark
  * prepends each prefix, so the last one added ends up first. */
 function renderAnalysis(ctx: DecodeContext, a: TcpPacketAnalysis, t: Tree | undefined, off: number): void {
-  const at = t?.add(hf.analysis, off, 0, null, { generated: true, text: '[SEQ/ACK analysis]' });
+  const at = t?.add(hf.analysis, off, 0, null, SEQ_ACK_ANALYSIS);
   if (a.acksFrame) {
-    at?.add(hf.acksFrame, off, 0, a.acksFrame, { generated: true });
-    if (a.ackRtt !== 0) at?.add(hf.ackRtt, off, 0, a.ackRtt, { generated: true });
+    at?.add(hf.acksFrame, off, 0, a.acksFrame, GENERATED);
+    if (a.ackRtt !== 0) at?.add(hf.ackRtt, off, 0, a.ackRtt, GENERATED);
   }
-  if (a.initialRtt !== 0) at?.add(hf.initialRtt, off, 0, a.initialRtt, { generated: true });
+  if (a.initialRtt !== 0) at?.add(hf.initialRtt, off, 0, a.initialRtt, GENERATED);
   if (a.bytesInFlight) {
-    at?.add(hf.bytesInFlight, off, 0, a.bytesInFlight, { generated: true });
-    at?.add(hf.pushBytesSent, off, 0, a.pushBytesSent, { generated: true });
+    at?.add(hf.bytesInFlight, off, 0, a.bytesInFlight, GENERATED);
+    at?.add(hf.pushBytesSent, off, 0, a.pushBytesSent, GENERATED);
   }
   const f = a.flags;
   if (!f) return;
-  const fi = at?.add(hf.analysisFlags, off, 0, null, { generated: true, text: '[TCP Analysis Flags]' });
+  const fi = at?.add(hf.analysisFlags, off, 0, null, ANALYSIS_FLAGS);
   const cols = ctx.columns && ctx.errorDepth === 0;
   const pre = (s: string) => {
     if (cols) ctx.prependInfo(s, true);
@@ -1326,8 +1406,8 @@ function renderAnalysis(ctx: DecodeContext, a: TcpPacketAnalysis, t: Tree | unde
     issue(ei.retransmission);
     pre(PREFIX.retrans);
     if (a.rto !== 0) {
-      fi?.add(hf.rto, off, 0, a.rto, { generated: true });
-      fi?.add(hf.rtoFrame, off, 0, a.rtoFrame, { generated: true });
+      fi?.add(hf.rto, off, 0, a.rto, GENERATED);
+      fi?.add(hf.rtoFrame, off, 0, a.rtoFrame, GENERATED);
     }
   }
   if (f & TCP_A.FAST_RETRANSMISSION) {
@@ -1370,11 +1450,11 @@ function renderAnalysis(ctx: DecodeContext, a: TcpPacketAnalysis, t: Tree | unde
   }
   if (a.dupAckNum) {
     if (f & TCP_A.DUPLICATE_ACK) {
-      fi?.add(hf.duplicateAck, off, 0, null, { generated: true, text: '[This is a TCP duplicate ack]' });
-      pre(`[TCP Dup ACK ${a.dupAckFrame}#${a.dupAckNum}] `);
+      fi?.add(hf.duplicateAck, off, 0, null, DUPLICATE_ACK);
+      if (cols) ctx.prependInfo(`[TCP Dup ACK ${a.dupAckFrame}#${a.dupAckNum}] `, true);
     }
-    at?.add(hf.duplicateAckNum, off, 0, a.dupAckNum, { generated: true });
-    const df = at?.add(hf.duplicateAckFrame, off, 0, a.dupAckFrame, { generated: true });
+    at?.add(hf.duplicateAckNum, off, 0, a.dupAckNum, GENERATED);
+    const df = at?.add(hf.duplicateAckFrame, off, 0, a.dupAckFrame, GENERATED);
     ctx.issue('tcp', ei.duplicateAck, df, off, 0, `Duplicate ACK (#${a.dupAckNum})`);
   }
   if (f & TCP_A.ZERO_WINDOW_PROBE) {

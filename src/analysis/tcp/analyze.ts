@@ -210,27 +210,7 @@ export function analyzeSequence(
 
   // 14 BYTES IN FLIGHT and PUSH BYTES
   if (prefs.trackBytesInFlight && seglen !== 0 && fwd.validBif) {
-    let inFlight = -1;
-    const segs = fwd.segments;
-    if (!prefs.bifSeqBased) {
-      if (segs.count > 0) {
-        const base = fwd.baseSeq;
-        // Wireshark starts from the newest segment, then scans all (relative, unsigned).
-        const buf = segs.buf;
-        const newest = 4 * (segs.tail - 1);
-        let first = (buf[newest + 1]! - base) >>> 0;
-        let last = (buf[newest + 2]! - base) >>> 0;
-        for (let o = 4 * segs.head, e = 4 * segs.tail; o < e; o += 4) {
-          const n = (buf[o + 2]! - base) >>> 0;
-          const s = (buf[o + 1]! - base) >>> 0;
-          if (n > last) last = n;
-          if (s < first) first = s;
-        }
-        inFlight = (last - first) >>> 0;
-      }
-    } else {
-      inFlight = (fwd.nextSeq - rev.lastAck) >>> 0;
-    }
+    let inFlight = prefs.bifSeqBased ? (fwd.nextSeq - rev.lastAck) >>> 0 : fwd.segments.inFlight(fwd.baseSeq);
     if (inFlight >= 0) {
       let delivered = 0;
       const sack = rev.sack;

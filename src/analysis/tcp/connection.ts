@@ -27,7 +27,7 @@
  * at the worst, a few hundred bytes for a typical connection.
  */
 import { TCP_A } from '../../decoders/tcp.js';
-import { ACK, DirectionReassembler, FIN, isGap, RST, SYN, type Chunk } from './reassembly.js';
+import { ACK, DirectionReassembler, FIN, isGap, RST, SYN, type Chunk, type SegmentInput } from './reassembly.js';
 import { RttSampler, type RttOptions, type RttSummary } from './rtt.js';
 
 /** One TCP packet, as the connection-level analyses need it. Built by `conversations.ts` from the
@@ -350,17 +350,19 @@ class Side {
     return (this.rtt ??= new RttSampler(this.rttOpts));
   }
 
-  /** The peer acknowledged `ack`; returns the gaps it revealed. */
-  peerAck(ack: number, frame: number): Chunk[] {
-    if (this.cov) return this.cov.ack(ack, frame);
+  /** The peer acknowledged `ack`; adds the gaps it revealed to `out`. */
+  peerAck(ack: number, frame: number, out: Chunk[]): void {
+    if (this.cov) {
+      this.cov.ack(ack, frame, out);
+      return;
+    }
     this.firstPeerAck ??= ack >>> 0;
     this.lastPeerAck = ack >>> 0;
-    return [];
   }
 
   coverage(frame: number): DirectionReassembler {
     if (this.cov) return this.cov;
-    const c = new DirectionReassembler({ keepBytes: false, maxSegments: 1024, eagerGaps: true });
+    const c = new DirectionReassembler({ keepBytes: false, maxSegments: 1024, eagerGaps: true, gapsOnly: true });
     if (this.isn !== null) c.push({ frame, seq: this.isn, flags: SYN, len: 0, payload: EMPTY });
     else if (this.firstPeerAck !== null) c.ack(this.firstPeerAck, frame);
     this.cov = c;
@@ -369,6 +371,9 @@ class Side {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** What the coverage trackers are fed, refilled per segment (they keep nothing of it). */
+const COVERAGE_INPUT: SegmentInput = { frame: 0, seq: 0, flags: 0, len: 0, payload: EMPTY, keepAlive: false };
 
 const NO_RTT: RttSummary = { samples: 0, min: null, max: null, mean: null, last: null, srtt: null, rttvar: null, rto: null, karnSkipped: 0 };
 
@@ -439,6 +444,8 @@ export class ConnectionTracker {
   private finalAckFrame: number | null = null;
   private rstInfo: TeardownSummary['rst'] = null;
   private readonly ports: [number, number] | undefined;
+  /** Gaps the coverage trackers report for the current segment. */
+  private readonly chunks: Chunk[] = [];
   lateFrames = 0;
 
   constructor(opts: ConnectionOptions = {}) {
@@ -541,13 +548,26 @@ export class ConnectionTracker {
     }
 
     // coverage: gaps and duplicate bytes (the ACK first: it reveals the peer's holes)
-    if (ackf && !rst) this.gaps(peer.peerAck(e.ack, e.frame), p);
+    const out = this.chunks;
+    if (ackf && !rst) {
+      out.length = 0;
+      peer.peerAck(e.ack, e.frame, out);
+      this.gaps(out, p);
+    }
     if (s.cov || ((e.len > 0 || fin) && !rst)) {
       const cov = s.coverage(e.frame);
-      const out = cov.push({ frame: e.frame, seq: e.seq, flags: f, len: e.len, payload: e.payload, keepAlive: (a & TA.KEEP_ALIVE) !== 0 });
+      const seg = COVERAGE_INPUT;
+      seg.frame = e.frame;
+      seg.seq = e.seq;
+      seg.flags = f;
+      seg.len = e.len;
+      seg.payload = e.payload;
+      seg.keepAlive = (a & TA.KEEP_ALIVE) !== 0;
+      out.length = 0;
+      cov.push(seg, out);
       // the ACKs the peer sent before this side's first data
       if (s.firstPeerAck !== null) {
-        out.push(...cov.ack(s.lastPeerAck, e.frame));
+        cov.ack(s.lastPeerAck, e.frame, out);
         s.firstPeerAck = null;
       }
       this.gaps(out, d);

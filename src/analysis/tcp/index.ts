@@ -276,9 +276,10 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
       }
     }
 
-    // 6. hand-off; like Wireshark, a dissector registered on the server port (learnt from the
-    // SYN or SYN/ACK) is tried before the lower and the higher port
-    let next = complete ? tcpPayloadNext(l) : undefined;
+    // 6. hand-off (none when nothing above TCP is decoded); like Wireshark, a dissector
+    // registered on the server port (learnt from the SYN or SYN/ACK) is tried before the lower
+    // and the higher port
+    let next = complete && !ctx.transportOnly ? tcpPayloadNext(l) : undefined;
     if (next && 'ports' in next && conv.serverPort !== 0) {
       const d = ctx.registry.lookup('tcp.port', conv.serverPort);
       if (d) next = { proto: d.proto };

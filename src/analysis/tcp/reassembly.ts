@@ -91,6 +91,9 @@ export interface ReassemblyOptions {
    * waiting for later data or the FIN to bound the hole (default false: an ACK captured before
    * the data it acknowledges then costs nothing). */
   eagerGaps?: boolean;
+  /** Report gaps only: no chunk is built for delivered data (coverage tracking, which needs
+   * `stats()` and the gaps; default false). */
+  gapsOnly?: boolean;
 }
 
 export interface ReassemblyStats {
@@ -143,6 +146,7 @@ export class DirectionReassembler {
   private readonly window: number;
   private readonly maxConflicts: number;
   private readonly eager: boolean;
+  private readonly gapsOnly: boolean;
 
   private hasOrigin = false;
   /** Raw sequence number of offset 0. */
@@ -186,6 +190,7 @@ export class DirectionReassembler {
     this.window = this.keepBytes ? (opts.conflictWindow ?? 65536) : 0;
     this.maxConflicts = opts.maxConflicts ?? 32;
     this.eager = opts.eagerGaps ?? false;
+    this.gapsOnly = opts.gapsOnly ?? false;
   }
 
   /** True once an origin is known (a segment from this side, or the peer's ACK, was seen). */
@@ -225,9 +230,9 @@ export class DirectionReassembler {
     this.next = 0;
   }
 
-  /** Feeds one segment sent by this side; returns what became deliverable, in stream order. */
-  push(seg: SegmentInput): Chunk[] {
-    const out: Chunk[] = [];
+  /** Feeds one segment sent by this side; returns what became deliverable, in stream order
+   * (appended to `out` when given). */
+  push(seg: SegmentInput, out: Chunk[] = []): Chunk[] {
     this.lastFrame = seg.frame;
     const syn = (seg.flags & SYN) !== 0;
     if (!this.hasOrigin) {
@@ -256,9 +261,9 @@ export class DirectionReassembler {
     return out;
   }
 
-  /** The peer acknowledged up to `ack` (raw): declares holes the peer has evidently received. */
-  ack(ack: number, frame: number): Chunk[] {
-    const out: Chunk[] = [];
+  /** The peer acknowledged up to `ack` (raw): declares holes the peer has evidently received
+   * (appended to `out` when given). */
+  ack(ack: number, frame: number, out: Chunk[] = []): Chunk[] {
     if (!this.hasOrigin) {
       this.originFromAck(ack);
       return out;
@@ -328,7 +333,7 @@ export class DirectionReassembler {
       return;
     }
     const bytes = this.keepBytes && payload ? payload.subarray(0, end - start) : null;
-    out.push({ frame, seqOffset: start, length: end - start, bytes });
+    if (!this.gapsOnly) out.push({ frame, seqOffset: start, length: end - start, bytes });
     this.st.delivered += end - start;
     if (this.ring && bytes) this.remember(start, bytes, frame);
     else if (this.window && bytes) {

@@ -95,22 +95,21 @@ export class RttEstimator {
   }
 }
 
-interface Timed {
-  start: number;
-  end: number;
-  time: number;
-  frame: number;
-}
-
 /** Signed 32-bit sequence distance a − b. */
 function sd(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+const NO_ENTRIES = new Float64Array(0);
+
 /** RTT of one direction's segments (sent by this side, acknowledged by the peer). */
 export class RttSampler {
   readonly est: RttEstimator;
-  private readonly out: Timed[] = [];
+  /** Timed segments awaiting their ACK, oldest first, packed: entry i is t[4i .. 4i+3] = start,
+   * end (raw sequence numbers), send time, frame. Live entries are [head, tail). */
+  private t: Float64Array = NO_ENTRIES;
+  private head = 0;
+  private tail = 0;
   private readonly maxOutstanding: number;
   /** Highest sequence end sent (raw), valid when `sent`. */
   private highest = 0;
@@ -132,23 +131,49 @@ export class RttSampler {
     const start = seq >>> 0;
     const end = (seq + span) >>> 0;
     const old = this.sent && sd(end, this.highest) <= 0;
-    if (retransmission || old) {
-      // Karn: forget every timed segment this copy overlaps
-      for (let i = this.out.length - 1; i >= 0; i--) {
-        const t = this.out[i]!;
-        if (sd(t.start, end) < 0 && sd(start, t.end) < 0) {
-          this.out.splice(i, 1);
-          this.karnSkipped++;
-        }
-      }
-    } else {
-      if (this.out.length >= this.maxOutstanding) this.out.shift();
-      this.out.push({ start, end, time, frame });
+    if (retransmission || old) this.forgetOverlapping(start, end);
+    else {
+      if (this.tail > this.head && this.tail - this.head >= this.maxOutstanding) this.head++;
+      if (4 * this.tail === this.t.length) this.makeRoom();
+      const o = 4 * this.tail++;
+      const t = this.t;
+      t[o] = start;
+      t[o + 1] = end;
+      t[o + 2] = time;
+      t[o + 3] = frame;
     }
     if (!this.sent || sd(end, this.highest) > 0) {
       this.highest = end;
       this.sent = true;
     }
+  }
+
+  /** Karn: forgets every timed segment that [start, end) overlaps (keeping the others' order). */
+  private forgetOverlapping(start: number, end: number): void {
+    const t = this.t;
+    let w = this.head;
+    for (let i = this.head; i < this.tail; i++) {
+      const o = 4 * i;
+      if (sd(t[o]!, end) < 0 && sd(start, t[o + 1]!) < 0) {
+        this.karnSkipped++;
+        continue;
+      }
+      if (w !== i) t.copyWithin(4 * w, o, o + 4);
+      w++;
+    }
+    this.tail = w;
+  }
+
+  private makeRoom(): void {
+    const n = this.tail - this.head;
+    if (this.head > 0 && n * 8 <= this.t.length) this.t.copyWithin(0, 4 * this.head, 4 * this.tail);
+    else {
+      const t = new Float64Array(Math.max(32, this.t.length * 2));
+      t.set(this.t.subarray(4 * this.head, 4 * this.tail));
+      this.t = t;
+    }
+    this.head = 0;
+    this.tail = n;
   }
 
   /** An ACK from the peer; returns the sample it gave (seconds) or null. */
@@ -157,16 +182,12 @@ export class RttSampler {
     if (this.acked && sd(a, this.lastAck) <= 0) return null;
     this.lastAck = a;
     this.acked = true;
-    let best: Timed | null = null;
-    let n = 0;
-    while (n < this.out.length && sd(this.out[n]!.end, a) <= 0) {
-      best = this.out[n]!;
-      n++;
-    }
     // timed segments left behind by the ACK (ends beyond it but sent before) stay
-    if (n) this.out.splice(0, n);
-    if (!best) return null;
-    const r = time - best.time;
+    const t = this.t;
+    let best = -1;
+    while (this.head < this.tail && sd(t[4 * this.head + 1]!, a) <= 0) best = this.head++;
+    if (best < 0) return null;
+    const r = time - t[4 * best + 2]!;
     if (r < 0) return null;
     this.est.sample(r);
     return r;

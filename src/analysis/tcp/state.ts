@@ -26,8 +26,17 @@ export const leSeq = (x: number, y: number): boolean => ((x - y) | 0) <= 0;
  * packed in one Float64Array (frame, seq, nextseq, time per entry: one cache line holds two
  * entries). Bounded by MAX_UNACKED_SEGMENTS; ACK processing walks newest to oldest like
  * Wireshark's list and compacts in place.
+ *
+ * The usual list is in stream order (see `ordered`): then an ACK only removes a prefix and the
+ * bytes in flight are known without a scan, so a window of hundreds of segments costs nothing per
+ * packet. Any other list takes Wireshark's full walks, with the same results.
  */
 const EMPTY = new Float64Array(0);
+
+/** Linear extents below this stay exact in modular 32-bit arithmetic (see `ordered`). */
+const ORDER_LIMIT = 2 ** 30;
+const TWO_32 = 2 ** 32;
+const TWO_31 = 2 ** 31;
 
 export class SegmentList {
   /** Entry i is buf[4i .. 4i+3]: frame, seq, nextseq, time (ns). */
@@ -35,6 +44,18 @@ export class SegmentList {
   /** Live entries are [head, tail). */
   head = 0;
   tail = 0;
+  /** The entries follow each other in sequence space (each non-empty, each starting at or after
+   * the previous one's nextseq) and span `extent` bytes from the oldest seq to the newest
+   * nextseq, less than ORDER_LIMIT: modular comparisons among them are then linear. Cleared by a
+   * retransmission or reordering; recomputed after every full ACK walk. */
+  private ordered = true;
+  private extent = 0;
+  /** `inFlight` of an unordered list: the lowest relative seq and highest relative nextseq
+   * against `spanBase`, kept up by `push` until an ACK changes the list. */
+  private spanValid = false;
+  private spanBase = 0;
+  private spanFirst = 0;
+  private spanLast = 0;
 
   /** The buffer is allocated with the first segment (pure-ACK flows never need one). */
   constructor(capacity = 0) {
@@ -59,6 +80,13 @@ export class SegmentList {
   }
 
   push(frame: number, seq: number, next: number, ts: number): void {
+    this.extend(seq, next);
+    if (this.spanValid) {
+      const s = (seq - this.spanBase) >>> 0;
+      const n = (next - this.spanBase) >>> 0;
+      if (s < this.spanFirst) this.spanFirst = s;
+      if (n > this.spanLast) this.spanLast = n;
+    }
     if (this.tail * 4 === this.buf.length) this.makeRoom();
     const o = 4 * this.tail++;
     const b = this.buf;
@@ -66,6 +94,21 @@ export class SegmentList {
     b[o + 1] = seq;
     b[o + 2] = next;
     b[o + 3] = ts;
+  }
+
+  /** Keeps `ordered` and `extent` for a new newest entry [seq, next). */
+  private extend(seq: number, next: number): void {
+    const len = (next - seq) >>> 0;
+    if (this.tail === this.head) {
+      this.ordered = len > 0 && len < ORDER_LIMIT;
+      this.extent = len;
+      return;
+    }
+    if (!this.ordered) return;
+    const gap = (seq - this.buf[4 * this.tail - 2]!) >>> 0;
+    const extent = this.extent + gap + len;
+    if (len > 0 && extent < ORDER_LIMIT) this.extent = extent;
+    else this.ordered = false;
   }
 
   private makeRoom(): void {
@@ -88,6 +131,9 @@ export class SegmentList {
    * Returns whether a segment matched exactly.
    */
   ack(ack: number, matchOut: Float64Array): boolean {
+    this.spanValid = false;
+    // ordered, and the ack within 2^31 of every entry: the walk's result is a prefix removal
+    if (this.ordered && ((this.buf[4 * this.head + 1]! - ack) | 0) + this.extent < TWO_31) return this.ackPrefix(ack, matchOut);
     let matched = false;
     const b = this.buf;
     let w = this.tail;
@@ -113,11 +159,95 @@ export class SegmentList {
     }
     this.head = w;
     if (this.head === this.tail) this.head = this.tail = 0;
+    this.reorder();
     return matched;
   }
 
+  /** `ack` on an ordered list whose entries lie within 2^31 of the ack: the segments ending at or
+   * before it are the oldest ones (at most one ends exactly there), the next one may be trimmed. */
+  private ackPrefix(ack: number, matchOut: Float64Array): boolean {
+    const b = this.buf;
+    const tail = this.tail;
+    let matched = false;
+    let i = this.head;
+    for (; i < tail; i++) {
+      const o = 4 * i;
+      const d = (b[o + 2]! - ack) | 0;
+      if (d > 0) break;
+      if (d === 0) {
+        matched = true;
+        matchOut[0] = b[o]!;
+        matchOut[1] = b[o + 3]!;
+      }
+    }
+    if (i === tail) {
+      this.head = this.tail = 0;
+      this.extent = 0;
+      return matched;
+    }
+    if (((b[4 * i + 1]! - ack) | 0) < 0) b[4 * i + 1] = ack;
+    this.head = i;
+    this.extent = (b[4 * tail - 2]! - b[4 * i + 1]!) >>> 0;
+    return matched;
+  }
+
+  /** Recomputes `ordered` and `extent` from the entries. */
+  private reorder(): void {
+    this.ordered = true;
+    this.extent = 0;
+    if (this.head === this.tail) return;
+    const b = this.buf;
+    let extent = 0;
+    let prevNext = b[4 * this.head + 1]!;
+    for (let o = 4 * this.head, e = 4 * this.tail; o < e; o += 4) {
+      const len = (b[o + 2]! - b[o + 1]!) >>> 0;
+      extent += ((b[o + 1]! - prevNext) >>> 0) + len;
+      if (len === 0 || extent >= ORDER_LIMIT) {
+        this.ordered = false;
+        return;
+      }
+      prevNext = b[o + 2]!;
+    }
+    this.extent = extent;
+  }
+
+  /**
+   * Wireshark's sequence-based bytes in flight (4.0's scan of the unacked list): the highest
+   * nextseq minus the lowest seq, both taken relative to `base` as unsigned 32-bit numbers; -1
+   * when the list is empty.
+   */
+  inFlight(base: number): number {
+    if (this.tail === this.head) return -1;
+    const b = this.buf;
+    if (this.ordered) {
+      // relative numbers do not wrap inside the list: the oldest seq is the lowest, the newest
+      // nextseq the highest
+      const first = (b[4 * this.head + 1]! - base) >>> 0;
+      if (first + this.extent < TWO_32) return this.extent;
+    }
+    if (this.spanValid && this.spanBase === base) return (this.spanLast - this.spanFirst) >>> 0;
+    // Wireshark starts from the newest segment, then scans all (relative, unsigned).
+    const newest = 4 * (this.tail - 1);
+    let first = (b[newest + 1]! - base) >>> 0;
+    let last = (b[newest + 2]! - base) >>> 0;
+    for (let o = 4 * this.head, e = 4 * this.tail; o < e; o += 4) {
+      const n = (b[o + 2]! - base) >>> 0;
+      const s = (b[o + 1]! - base) >>> 0;
+      if (n > last) last = n;
+      if (s < first) first = s;
+    }
+    this.spanValid = true;
+    this.spanBase = base;
+    this.spanFirst = first;
+    this.spanLast = last;
+    return (last - first) >>> 0;
+  }
+
   clear(): void {
+    this.spanValid = false;
     this.head = this.tail = 0;
+    this.ordered = true;
+    this.extent = 0;
   }
 }
 
