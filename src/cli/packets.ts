@@ -161,7 +161,13 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
     // the split went wrong at some frame: one thread goes on after what was printed
     else decode = { ...decode, after: r.printedUpTo, limit: decode.limit === undefined ? undefined : decode.limit - r.printed };
   }
-  result ??= await decodeCapture(file, decode, (d) => printer.frame(d, out));
+  // a live input (`tcpdump -w - | pcapscope packets -`): what was printed shows while it waits
+  const live = file === '-' ? setInterval(() => out.flush(), 100) : undefined;
+  try {
+    result ??= await decodeCapture(file, decode, (d) => printer.frame(d, out));
+  } finally {
+    clearInterval(live);
+  }
   for (const l of printer.tail) out.line(l);
   out.flush();
   if (result.error) {

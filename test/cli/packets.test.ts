@@ -118,3 +118,25 @@ describe('damaged input', () => {
     });
   }
 });
+
+describe('pcapscope packets - (live input)', () => {
+  it('prints a frame while the writer is still writing', async () => {
+    const { spawn } = await import('node:child_process');
+    const { repoRoot } = await import('../helpers/paths.js');
+    const bytes = readFileSync(demo);
+    // the file header and the first record (classic pcap, little-endian: caplen at +8)
+    const first = 24 + 16 + bytes.readUInt32LE(24 + 8);
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/pcapscope.js'), 'packets', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.write(bytes.subarray(0, first));
+    const t0 = Date.now();
+    while (!out.includes('\n') && Date.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 20));
+    const seenBeforeEnd = out.trimStart().startsWith('1 ');
+    child.stdin.end(bytes.subarray(first));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(seenBeforeEnd).toBe(true);
+    expect(code).toBe(0);
+    expect(lines(out)).toEqual(lines(runCli(['packets', demo]).stdout));
+  }, 20000);
+});
