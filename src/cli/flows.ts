@@ -46,6 +46,8 @@ export interface FlowsOptions {
   tsharkConv?: boolean;
   /** Text: after the table, what happened to each TCP connection. */
   detail?: boolean;
+  /** `--threads`: workers for a large capture (engine/parallel.ts). */
+  threads?: string;
 }
 
 interface ConvStat {
@@ -128,7 +130,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       filter = c;
     }
     const wantSummaries = format === 'json' || !!o.detail;
-    const shards = format !== 'jsonl' && !filter ? shardCount(file) : 1;
+    const shards = format !== 'jsonl' && !filter ? shardCount(file, o.threads) : 1;
     const parallel = shards > 1 ? await runShards({ kind: 'flows', file, options: { summaries: wantSummaries } }, shards) : null;
     if (parallel?.ok) {
       const m = mergeFlowShards(parallel.values as FlowsShardValue[]);

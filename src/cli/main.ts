@@ -1,9 +1,13 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { flowsCommand } from './flows.js';
 import { followCommand } from './follow.js';
 import { packetsCommand } from './packets.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+const threadsArg = (v: string): string => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a whole number of threads, 1 or more');
+  return v;
+};
 
 /** Command-line entry: `pcapscope FILE` opens a capture, `pcapscope packets FILE` prints it as
  * tshark would. */
@@ -24,7 +28,8 @@ export async function main(argv: string[]): Promise<number> {
       .addOption(new Option('-T, --format <format>', 'output format').choices(['text', 'fields', 'json', 'jsonl']))
       .option('-e, --field <name>', 'field to print with -T fields (repeatable)', collect, [])
       .option('-E, --field-option <opt>', 'header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=n|d|s', collect, [])
-      .option('-Y, --filter <filter>', 'display filter in Wireshark syntax');
+      .option('-Y, --filter <filter>', 'display filter in Wireshark syntax')
+      .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default 1)', threadsArg);
 
   packetOptions(
     program
@@ -44,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-z, --stat <stat>', "tshark statistics: conv,tcp or conv,udp, optionally ',FILTER' (repeatable)", collect, [])
     .option('--tshark-conv', 'print exactly what tshark -q -z conv,tcp prints')
     .option('-d, --detail', 'after the table, what happened to each TCP connection')
+    .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default 1)', threadsArg)
     .action(async (file: string, opts) => {
       code = await flowsCommand(file, opts);
     });

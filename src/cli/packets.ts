@@ -26,6 +26,8 @@ export interface PacketsOptions {
   field?: string[];
   fieldOption?: string[];
   filter?: string;
+  /** `--threads`: workers for a large capture (engine/parallel.ts). */
+  threads?: string;
 }
 
 /** Where a frame's output goes: text lines, or bytes written in place (`-T fields` rows). */
@@ -154,7 +156,7 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
   for (const l of printer.head) out.line(l);
   let result: ReadResult | undefined;
   let decode = printer.decode;
-  const shards = printer.shardable ? shardCount(file) : 1;
+  const shards = printer.shardable ? shardCount(file, o.threads) : 1;
   if (shards > 1) {
     const r = await printShards(file, o, shards, decode.limit, out.bytes);
     if (r.ok) result = r.result;

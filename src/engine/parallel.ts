@@ -5,7 +5,6 @@
  * thread: callers then decode serially (skipping what they already printed).
  */
 import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /** What a worker runs (engine/worker.ts dispatches on `kind`). */
@@ -30,30 +29,30 @@ export type ShardMessage =
 
 /** Files smaller than this decode in one thread: starting workers costs more than it saves. */
 const MIN_PARALLEL_BYTES = 32 << 20;
-const MAX_WORKERS = 4;
+const MAX_WORKERS = 16;
 const WORKER = new URL('./worker.js', import.meta.url);
 
-/** How many workers to use for `file`: `PCAPSCOPE_THREADS` when set (1 = none); otherwise one per
- * core, at most 4, for a regular file of 32 MiB or more, and none for standard input. */
-export function shardCount(file: string): number {
+/** How many workers to use for `file`: `requested` (`--threads`), else `PCAPSCOPE_THREADS`, else
+ * 1 (none). Workers pay only where cores are free: on the 2-core machine of our benchmark, V8's
+ * own GC threads already keep the second core half busy and two workers were no faster than one
+ * thread (README, "Speed"). Standard input and files under 32 MiB always decode in one thread. */
+export function shardCount(file: string, requested?: string): number {
   // run from the TypeScript sources (tests): there is no compiled worker to start
   if (!existsSync(WORKER)) return 1;
-  const env = process.env.PCAPSCOPE_THREADS;
-  if (env !== undefined && /^\d+$/.test(env)) return Math.max(1, Math.min(16, Number(env)));
-  if (file === '-') return 1;
-  let size = 0;
+  const asked = requested ?? process.env.PCAPSCOPE_THREADS;
+  if (asked === undefined || !/^\d+$/.test(asked)) return 1;
+  const n = Math.max(1, Math.min(MAX_WORKERS, Number(asked)));
+  if (n === 1 || file === '-') return 1;
   try {
     const st = statSync(file);
-    if (!st.isFile()) return 1;
-    size = st.size;
+    // the environment variable forces workers on small files too (the tests do)
+    if (!st.isFile() || (requested !== undefined && st.size < MIN_PARALLEL_BYTES)) return 1;
   } catch {
     return 1;
   }
-  if (size < MIN_PARALLEL_BYTES) return 1;
-  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+  return n;
 }
 
-/** `stopped`: the caller had enough (`onPart` returned false) and the workers were ended. */
 export type ShardOutcome = { ok: true; values: unknown[]; stopped: boolean } | { ok: false; mismatch: number };
 
 /**
