@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('-e, --field <name>', 'field to print with -T fields (repeatable)', collect, [])
       .option('-E, --field-option <opt>', 'header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=n|d|s', collect, [])
       .option('-Y, --filter <filter>', 'display filter in Wireshark syntax')
-      .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default 1)', threadsArg);
+      .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB)', threadsArg);
 
   packetOptions(
     program

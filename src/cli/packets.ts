@@ -156,7 +156,7 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
   for (const l of printer.head) out.line(l);
   let result: ReadResult | undefined;
   let decode = printer.decode;
-  const shards = printer.shardable ? shardCount(file, o.threads) : 1;
+  const shards = printer.shardable ? shardCount(file, o.threads, true) : 1;
   if (shards > 1) {
     const r = await printShards(file, o, shards, decode.limit, out.bytes);
     if (r.ok) result = r.result;

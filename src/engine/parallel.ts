@@ -5,6 +5,7 @@
  * thread: callers then decode serially (skipping what they already printed).
  */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /** What a worker runs (engine/worker.ts dispatches on `kind`). */
@@ -30,26 +31,33 @@ export type ShardMessage =
 /** Files smaller than this decode in one thread: starting workers costs more than it saves. */
 const MIN_PARALLEL_BYTES = 32 << 20;
 const MAX_WORKERS = 16;
+/** Files this large decode in workers by default where that pays (`auto`). */
+const AUTO_PARALLEL_BYTES = 256 << 20;
 const WORKER = new URL('./worker.js', import.meta.url);
 
 /** How many workers to use for `file`: `requested` (`--threads`), else `PCAPSCOPE_THREADS`, else
- * 1 (none). Workers pay only where cores are free: on the 2-core machine of our benchmark, V8's
- * own GC threads already keep the second core half busy and two workers were no faster than one
- * thread (README, "Speed"). Standard input and files under 32 MiB always decode in one thread. */
-export function shardCount(file: string, requested?: string): number {
+ * with `auto` one per core (at most 4) for a file of 256 MiB or more, else 1 (none). Standard
+ * input always decodes in one thread, and so does a file under 32 MiB unless the environment
+ * variable asks (the tests do). Measured on the 2-core benchmark machine (README, "Speed"): two
+ * workers make `packets` ~1.3x faster on the 1 GB capture, but not `flows`, whose one thread
+ * already keeps the second core busy with V8's garbage collector: callers pass `auto` for what pays. */
+export function shardCount(file: string, requested?: string, auto = false): number {
   // run from the TypeScript sources (tests): there is no compiled worker to start
-  if (!existsSync(WORKER)) return 1;
+  if (!existsSync(WORKER) || file === '-') return 1;
   const asked = requested ?? process.env.PCAPSCOPE_THREADS;
-  if (asked === undefined || !/^\d+$/.test(asked)) return 1;
-  const n = Math.max(1, Math.min(MAX_WORKERS, Number(asked)));
-  if (n === 1 || file === '-') return 1;
+  if (asked !== undefined && !/^\d+$/.test(asked)) return 1;
+  let size: number;
   try {
     const st = statSync(file);
-    // the environment variable forces workers on small files too (the tests do)
-    if (!st.isFile() || (requested !== undefined && st.size < MIN_PARALLEL_BYTES)) return 1;
+    if (!st.isFile()) return 1;
+    size = st.size;
   } catch {
     return 1;
   }
+  if (asked === undefined) return auto && size >= AUTO_PARALLEL_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+  const n = Math.max(1, Math.min(MAX_WORKERS, Number(asked)));
+  // the environment variable forces workers on small files too
+  if (requested !== undefined && size < MIN_PARALLEL_BYTES) return 1;
   return n;
 }
 
