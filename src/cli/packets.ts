@@ -160,6 +160,7 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
   if (shards > 1) {
     const r = await printShards(file, o, shards, decode.limit, out.bytes);
     if (r.ok) result = r.result;
+    else if (decode.limit !== undefined && r.printed >= decode.limit) result = { info: null, framesRead: r.printedUpTo };
     // the split went wrong at some frame: one thread goes on after what was printed
     else decode = { ...decode, after: r.printedUpTo, limit: decode.limit === undefined ? undefined : decode.limit - r.printed };
   }

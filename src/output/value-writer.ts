@@ -4,6 +4,7 @@ import {
   escapeControls,
   formatDouble,
   ipv6ToString,
+  ipv6ZeroRun,
   isNsTime,
   relTimeToString,
   valueForFields,
@@ -97,22 +98,9 @@ function writeIpv6(w: ByteWriter, b: Uint8Array): void {
   if (b.length !== 16) return w.str(ipv6ToString(b));
   const g = groups;
   for (let i = 0; i < 8; i++) g[i] = (b[2 * i]! << 8) | b[2 * i + 1]!;
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestStart = -1;
+  const run = ipv6ZeroRun(g);
+  const bestStart = run < 0 ? -1 : run >> 3;
+  const bestLen = run < 0 ? 0 : run & 7 || 8;
   // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (deprecated compatible) keep a dotted quad
   if (bestStart === 0 && ((bestLen === 5 && g[5] === 0xffff) || (bestLen === 6 && (g[6] !== 0 || g[7]! > 1)))) {
     w.byte(COLON);

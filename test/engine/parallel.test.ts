@@ -8,20 +8,23 @@ import type { Layer } from '../../src/decoders/core/packet.js';
 import { decodeCapture } from '../../src/engine/decode.js';
 import { renumber } from '../../src/engine/flows.js';
 import { ShardKeyReader, layerShardKey } from '../../src/engine/shard.js';
-import { runCli } from '../helpers/cli.js';
-import { corpusCaptures, haveShared, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
+import { execFile } from 'node:child_process';
+import { corpusCaptures, haveShared, repoRoot, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
 
 
-/** Runs the CLI with a given number of workers (PCAPSCOPE_THREADS forces it on small files). */
-function cli(args: string[], threads: number): { status: number; stdout: string; stderr: string } {
-  const saved = process.env.PCAPSCOPE_THREADS;
-  process.env.PCAPSCOPE_THREADS = String(threads);
-  try {
-    return runCli(args);
-  } finally {
-    if (saved === undefined) delete process.env.PCAPSCOPE_THREADS;
-    else process.env.PCAPSCOPE_THREADS = saved;
-  }
+/** Runs the CLI with a given number of workers (PCAPSCOPE_THREADS forces them on small files).
+ * Asynchronous: a long synchronous test file would starve vitest's worker RPC. */
+function cli(args: string[], threads: number, debug = false): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', PCAPSCOPE_THREADS: String(threads) };
+    if (debug) env.PCAPSCOPE_DEBUG = '1';
+    else delete env.PCAPSCOPE_DEBUG;
+    execFile(process.execPath, [path.join(repoRoot, 'bin/pcapscope.js'), ...args], { env, maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
+      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+      if (err && code === -1) reject(err);
+      else resolve({ status: code, stdout, stderr });
+    });
+  });
 }
 
 describe('shard keys', () => {
@@ -87,21 +90,19 @@ const FLOW_ARGS: string[][] = [['-T', 'json'], ['--detail']];
 
 describe('parallel runs print what one thread prints', () => {
   for (const file of sampleCaptures()) {
-    it(path.basename(file), () => {
+    it(path.basename(file), async () => {
       for (const args of PACKET_ARGS) {
-        const one = cli(['packets', ...args, file], 1);
-        const two = cli(['packets', ...args, file], 2);
+        const [one, two] = await Promise.all([cli(['packets', ...args, file], 1), cli(['packets', ...args, file], 2)]);
         expect(two, args.join(' ')).toEqual(one);
       }
       for (const args of FLOW_ARGS) {
-        const one = cli(['flows', ...args, file], 1);
-        const three = cli(['flows', ...args, file], 3);
+        const [one, three] = await Promise.all([cli(['flows', ...args, file], 1), cli(['flows', ...args, file], 3)]);
         expect(three, args.join(' ')).toEqual(one);
       }
     });
   }
 
-  it('fragments captured before their first fragment: the run falls back to one thread', () => {
+  it('fragments captured before their first fragment: the run falls back to one thread', async () => {
     // the sample's frames in reverse order: every datagram's first fragment comes last
     const src = readFileSync(path.join(samplesDir, 'ip-fragments.pcap'));
     const records: Buffer[] = [];
@@ -113,19 +114,13 @@ describe('parallel runs print what one thread prints', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'pcapscope-')), 'reversed.pcap');
     writeFileSync(file, Buffer.concat([src.subarray(0, 24), ...records.reverse()]));
     let fellBack = 0;
-    process.env.PCAPSCOPE_DEBUG = '1';
-    try {
-      for (const threads of [2, 3, 4]) {
-        for (const args of [['flows', '-T', 'json'], ['packets']]) {
-          const one = cli([...args, file], 1);
-          const many = cli([...args, file], threads);
-          expect(many.stdout).toBe(one.stdout);
-          expect(many.status).toBe(one.status);
-          if (many.stderr.includes('belongs to another shard')) fellBack++;
-        }
+    for (const threads of [2, 3, 4]) {
+      for (const args of [['flows', '-T', 'json'], ['packets']]) {
+        const [one, many] = await Promise.all([cli([...args, file], 1), cli([...args, file], threads, true)]);
+        expect(many.stdout).toBe(one.stdout);
+        expect(many.status).toBe(one.status);
+        if (many.stderr.includes('belongs to another shard')) fellBack++;
       }
-    } finally {
-      delete process.env.PCAPSCOPE_DEBUG;
     }
     expect(fellBack).toBeGreaterThan(0);
   });
@@ -133,9 +128,10 @@ describe('parallel runs print what one thread prints', () => {
   // one test per file: a long synchronous test would starve vitest's worker RPC
   if (!haveShared) it('public corpus', () => skipNote('../shared/corpus/public is absent: parallel runs checked on samples only'));
   for (const file of haveShared ? corpusCaptures() : []) {
-    it(`corpus ${path.basename(file)}: flows`, () => {
+    it(`corpus ${path.basename(file)}: flows`, async () => {
       const args = ['flows', '-T', 'json', file];
-      expect(cli(args, 2)).toEqual(cli(args, 1));
+      const [one, two] = await Promise.all([cli(args, 1), cli(args, 2)]);
+      expect(two).toEqual(one);
     });
   }
 });

@@ -39,12 +39,9 @@ export function macToString(b: Uint8Array): string {
   return hex(b, ':');
 }
 
-/** RFC 5952 text form (what Wireshark prints): longest run of two or more zero groups becomes
- * `::`, first run on ties, lower-case hex without leading zeros, IPv4-mapped and -compatible
- * addresses keep Wireshark's dotted tail. */
-export function ipv6ToString(b: Uint8Array): string {
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);
+/** The run of zero groups an IPv6 address's text compresses to `::`: the longest of two or more
+ * (the first on ties), as `start * 8 + length` (length 8 as 0), or -1 when there is none. */
+export function ipv6ZeroRun(g: ArrayLike<number>): number {
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
@@ -60,7 +57,18 @@ export function ipv6ToString(b: Uint8Array): string {
     }
     i = j;
   }
-  if (bestLen < 2) bestStart = -1;
+  return bestLen < 2 ? -1 : bestStart * 8 + (bestLen & 7);
+}
+
+/** RFC 5952 text form (what Wireshark prints): longest run of two or more zero groups becomes
+ * `::`, first run on ties, lower-case hex without leading zeros, IPv4-mapped and -compatible
+ * addresses keep Wireshark's dotted tail. */
+export function ipv6ToString(b: Uint8Array): string {
+  const g: number[] = [];
+  for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);
+  const run = ipv6ZeroRun(g);
+  const bestStart = run < 0 ? -1 : run >> 3;
+  const bestLen = run < 0 ? 0 : run & 7 || 8;
   // ::ffff:a.b.c.d and ::a.b.c.d (deprecated compatible) print with a dotted quad
   if (bestStart === 0 && (bestLen === 5 && g[5] === 0xffff || bestLen === 6 && (g[6] !== 0 || g[7]! > 1))) {
     const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
