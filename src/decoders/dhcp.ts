@@ -247,6 +247,7 @@ const MAX_OPTIONS = 512;
 /** BOOTP/DHCP (RFC 951, 2131, 2132). */
 export const dhcpDecoder: Decoder = {
   proto: 'dhcp',
+  leaf: true,
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;
     const v = ctx.view;

@@ -719,6 +719,7 @@ function variantOf(ctx: DecodeContext): DnsVariant {
 export const dnsDecoder: Decoder = {
   proto: 'dns',
   fieldPrefixes: ['dns', 'mdns', 'llmnr', 'text'],
+  leaf: true,
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     decodeMessage(ctx, offset, end, tree, -1, variantOf(ctx));
   },
@@ -737,6 +738,7 @@ export function dnsTcpMessageNeed(data: Uint8Array, offset: number, end: number)
 export const dnsTcpDecoder: Decoder = {
   proto: 'dns',
   fieldPrefixes: ['dns', 'mdns', 'llmnr', 'text'],
+  leaf: true,
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     // tcp_dissect_pdus with dns.desegment_dns_messages: a message cut by the segment end (or a
     // cut length prefix) asks TCP for the rest

@@ -526,6 +526,8 @@ function reassemblyNeed(d: Uint8Array, off: number, end: number, body: boolean, 
  * on the frame that completes it. */
 export const httpDecoder: Decoder = {
   proto: 'http',
+  fieldPrefixes: ['http', 'text'],
+  leaf: true,
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;
     // a lone NUL byte (a keep-alive probe some stacks send) is left to TCP, as tshark does

@@ -562,6 +562,8 @@ class Pass {
  * segment are decoded as far as they go, without a malformed mark (TCP reassembly comes later). */
 export const tlsDecoder: Decoder = {
   proto: 'tls',
+  fieldPrefixes: ['tls', 'text'],
+  leaf: true,
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d0 = ctx.data;
     // Wireshark's dissect_ssl rejects data whose first four bytes are printable text; the

@@ -8,7 +8,7 @@ import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
 import { tick } from '../decoders/frame.js';
 import { ShardKeyReader, layerShardKey, shardOfKey } from './shard.js';
-import { Registry, Session } from '../decoders/core/registry.js';
+import { Registry, Session, type Decoder } from '../decoders/core/registry.js';
 import { FieldCollector, FullTree, walk, type FieldNode } from '../decoders/core/tree.js';
 import { registerBuiltins } from '../decoders/index.js';
 import type { FrameLayer } from '../decoders/frame.js';
@@ -70,7 +70,7 @@ export function indexTree(roots: readonly FieldNode[]): Map<number, FieldNode[]>
 const LOWER_PROTOCOLS = new Set(['frame', 'eth', 'vlan', 'llc', 'arp', 'sll', 'sll2', 'null', 'loop', 'ip', 'ipv6', 'icmp', 'icmpv6', 'udp', 'tcp']);
 /** Fields of those protocols that are still filled from above: frame.protocols lists every layer,
  * TCP reassembly fields come from desegmentation. */
-const UPPER_DEPENDENT = /^(frame\.protocols$|tcp\.(segment|segments|reassembled|fin_retransmission|pdu)(\.|$))/;
+const UPPER_DEPENDENT = /^(frame\.protocols$|tcp\.(segment|reassembled|fin_retransmission|pdu))/;
 
 /** Whether `transportOnly` decoding fills `def` exactly as a full decode does. Protocol nodes
  * themselves (`tcp`, `ip`) and `_ws.*` (expert items of any layer) are not. */
@@ -91,6 +91,27 @@ function inShard(packet: Packet, index: number, count: number): boolean {
     }
   }
   return true;
+}
+
+/** Fields any layer can add (expert items, `data`): with one of these wanted, nothing is skipped
+ * (nor with an UPPER_DEPENDENT field, which the desegmentation a leaf drives fills). */
+const NEEDS_EVERY_DECODER = /^(_ws\.|data(\.|$))/;
+
+/** The leaf decoders (Decoder.leaf) a field-collecting run can skip: those with no wanted field.
+ * Empty when columns are built (their Info texts show) or a wanted field depends on every layer. */
+export function skippableLeaves(registry: Registry, names: ReadonlySet<string>, columns: boolean): Set<Decoder> {
+  const skip = new Set<Decoder>();
+  if (columns || names.size === 0) return skip;
+  const prefixes = new Set<string>();
+  for (const n of names) {
+    if (NEEDS_EVERY_DECODER.test(n) || UPPER_DEPENDENT.test(n)) return skip;
+    prefixes.add(n.split('.', 1)[0]!);
+  }
+  for (const d of registry.tableDecoders()) {
+    if (!d.leaf || prefixes.has(d.proto) || d.fieldPrefixes?.some((p) => prefixes.has(p))) continue;
+    skip.add(d);
+  }
+  return skip;
 }
 
 const EMPTY: DecodedFrame['fields'] = { get: () => undefined };
@@ -119,6 +140,7 @@ export async function decodeCapture(
   const full = opts.tree === 'full';
   const collect = !full && want.size > 0;
   const collector = collect ? new FieldCollector(want, fieldCount(), names) : null;
+  const skip = collect && !transportOnly ? skippableLeaves(session.registry, names, !!opts.columns) : undefined;
   let handed = 0;
   const shard = opts.shard;
   const keys = shard ? new ShardKeyReader() : null;
@@ -134,7 +156,7 @@ export async function decodeCapture(
     }
     collector?.reset();
     const tree = full ? new FullTree() : (collector ?? undefined);
-    const packet = dissect(frame, session, { tree, columns: !!opts.columns, transportOnly });
+    const packet = dissect(frame, session, { tree, columns: !!opts.columns, transportOnly, skip });
     if (shard && !inShard(packet, shard.index, shard.count)) {
       shard.onMismatch(frame.number);
       return false;

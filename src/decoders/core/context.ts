@@ -2,7 +2,7 @@ import type { ExpertDef } from './expert.js';
 import { expertField, expertGroupField, expertMessageField, expertSeverityField, GROUP_VALUE, malformedField, SEVERITY_VALUE, shortField } from './expert.js';
 import { fieldByName } from './fields.js';
 import type { Columns, Layer, Packet } from './packet.js';
-import type { Registry, Session } from './registry.js';
+import type { Decoder, Registry, Session } from './registry.js';
 import type { Tree } from './tree.js';
 
 /** What comes after a layer: a table entry, a named protocol, or a TCP/UDP-style port pair
@@ -43,6 +43,8 @@ export class DecodeContext {
   rootTree: Tree | undefined;
   /** Decoding stops after TCP/UDP (see DissectOptions.transportOnly). */
   transportOnly = false;
+  /** Leaf decoders a port-table hit skips (DissectOptions.skip). */
+  skip: ReadonlySet<Decoder> | undefined = undefined;
   /** The Info column in pieces, some not built yet (see ColumnText). */
   private infoParts: ColumnText[] = [];
   /** Wireshark's column fence: `setInfo` keeps the pieces before it (analysis prefixes). */
@@ -71,6 +73,7 @@ export class DecodeContext {
     c.errorDepth = this.errorDepth;
     c.rootTree = this.rootTree;
     c.transportOnly = this.transportOnly;
+    c.skip = this.skip;
     c.parent = this;
     return c;
   }

@@ -13,6 +13,8 @@ export interface DissectOptions {
   /** Stop after the TCP/UDP layer (flow tables): nothing above the transport is decoded. Valid
    * while no decoder above TCP/UDP carries IP again (no tunnels over UDP/TCP are registered). */
   transportOnly?: boolean;
+  /** Leaf decoders a port-table hit skips (none of their fields is wanted; see Decoder.leaf). */
+  skip?: ReadonlySet<Decoder>;
 }
 
 /** Hard cap on layers per frame: hostile nesting (tunnels in tunnels) must not loop for ever. */
@@ -35,6 +37,7 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
   const tree = opts.tree;
   ctx.rootTree = tree;
   if (opts.transportOnly) ctx.transportOnly = true;
+  if (opts.skip) ctx.skip = opts.skip;
   const frameDecoder = registry.decoder('frame');
   let start: DecodeResult = { offset: 0, end: frame.data.length, next: { table: 'linktype', key: frame.linkType } };
   if (frameDecoder) start = runOne(ctx, frameDecoder, 0, frame.data.length, tree) ?? start;
@@ -70,10 +73,10 @@ function decodeNext(ctx: DecodeContext, next: Next, offset: number, end: number,
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
     const dl = reg.lookup(next.table, lo);
-    if (dl) return runOne(ctx, dl, offset, end, tree);
+    if (dl) return ctx.skip?.has(dl) ? undefined : runOne(ctx, dl, offset, end, tree);
     if (hi !== lo) {
       const dh = reg.lookup(next.table, hi);
-      if (dh) return runOne(ctx, dh, offset, end, tree);
+      if (dh) return ctx.skip?.has(dh) ? undefined : runOne(ctx, dh, offset, end, tree);
     }
     if (next.heuristics) {
       for (const h of reg.heuristicsFor(next.heuristics)) {

@@ -11,6 +11,10 @@ export interface Decoder {
   /** First name components of the fields it writes, when not just `proto` (IPv6 also writes
    * `ip.version`): a FieldCollector hands its tree only to decoders that can fill a wanted field. */
   readonly fieldPrefixes?: readonly string[];
+  /** Hands nothing on to another decoder (an application protocol at the end of the chain). When
+   * none of its fields is wanted, a frame whose port selects it may skip it altogether: what it
+   * would have decoded (and asked TCP to reassemble) reaches no other decoder. */
+  readonly leaf?: boolean;
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void;
 }
 
@@ -94,6 +98,13 @@ export class Registry {
 
   decoder(proto: string): Decoder | undefined {
     return this.byProto.get(proto);
+  }
+
+  /** Every decoder in a table. */
+  tableDecoders(): Set<Decoder> {
+    const all = new Set<Decoder>();
+    for (const t of this.tables.values()) for (const d of t.values()) all.add(d);
+    return all;
   }
 
   heuristicsFor(carrier: string): readonly Heuristic[] {
