@@ -279,7 +279,9 @@ function parseHeaders(d: Uint8Array, off: number, end: number): Parsed {
 }
 
 function header(line: string, start: number, end: number): Header {
-  const body = line.replace(/\r?\n$/, '');
+  let n = line.length;
+  if (n && line.charCodeAt(n - 1) === 0x0a) n -= n > 1 && line.charCodeAt(n - 2) === 0x0d ? 2 : 1;
+  const body = n === line.length ? line : line.slice(0, n);
   const c = body.indexOf(':');
   const name = c > 0 ? body.slice(0, c).trim().toLowerCase() : '';
   const value = c > 0 ? body.slice(c + 1).trim() : '';
@@ -329,7 +331,11 @@ export function httpMessageNeed(data: Uint8Array, offset: number, end: number): 
   const fl = firstLine(data, offset, end);
   if (!fl) return null;
   if (fl.end >= end && data[fl.end - 1] !== 0x0a) return -1;
-  const p = parseHeaders(data, fl.end, end);
+  return parsedNeed(data, parseHeaders(data, fl.end, end), end);
+}
+
+/** `httpMessageNeed` once the headers after a complete first line are parsed. */
+function parsedNeed(data: Uint8Array, p: Parsed, end: number): number {
   if (p.bodyOffset < 0) return -1;
   if (p.chunked) return chunkedEnd(data, p.bodyOffset, end) < 0 ? -1 : 0;
   if (p.contentLength >= 0) return Math.max(0, p.bodyOffset + p.contentLength - end);
@@ -720,7 +726,9 @@ function decodeFull(
   layer.bodyOffset = p.bodyOffset;
   layer.contentLength = p.contentLength;
   layer.chunked = p.chunked;
-  layer.needMore = httpMessageNeed(d, offset, end) ?? 0;
+  // httpMessageNeed without parsing the headers twice (its first-line test may still say no)
+  const fl = firstLine(d, offset, end);
+  layer.needMore = !fl ? 0 : fl.end >= end && d[fl.end - 1] !== 0x0a ? -1 : fl.end === flEnd ? parsedNeed(d, p, end) : (httpMessageNeed(d, offset, end) ?? 0);
   let host: string | null = null;
   let contentType: string | null = null;
   let contentEncoding: string | null = null;
