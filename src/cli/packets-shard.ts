@@ -115,9 +115,15 @@ class ShardStream {
     return this.next < this.frames.length ? this.frames[this.next]! : Infinity;
   }
 
-  /** Copies the head frame's output to `w`. */
-  take(w: ByteWriter): void {
-    const end = this.ends[this.next++]!;
+  /** Copies the output of the head frames numbered below `before` (at most `max` frames) to `w`
+   * in one run; returns how many. */
+  takeRun(w: ByteWriter, before: number, max: number): number {
+    let n = 0;
+    let end = this.consumed;
+    while (n < max && this.next < this.frames.length && this.frames[this.next]! < before) {
+      end = this.ends[this.next++]!;
+      n++;
+    }
     while (this.consumed < end) {
       const c = this.chunks[0]!;
       const from = this.consumed - this.base;
@@ -129,6 +135,7 @@ class ShardStream {
         this.base += c.length;
       }
     }
+    return n;
   }
 }
 
@@ -146,14 +153,23 @@ export async function printShards(
   let printed = 0;
   let frontier = 0;
 
-  /** Prints every frame up to `upTo` that has arrived, in frame order; false once `limit` is reached. */
+  /** Prints every frame up to `upTo` that has arrived, in frame order; false once `limit` is reached.
+   * Consecutive frames of one worker (a bulk transfer's packets) are copied as one run. */
   const drain = (upTo: number): boolean => {
     for (;;) {
       let best: ShardStream | null = null;
-      for (const s of streams) if (s.head < Infinity && s.head <= upTo && (best === null || s.head < best.head)) best = s;
-      if (best === null) return true;
-      best.take(w);
-      if (limit !== undefined && ++printed >= limit) return false;
+      let second = Infinity;
+      for (const s of streams) {
+        const h = s.head;
+        if (best === null || h < best.head) {
+          if (best !== null) second = Math.min(second, best.head);
+          best = s;
+        } else second = Math.min(second, h);
+      }
+      if (best === null || best.head === Infinity || best.head > upTo) return true;
+      const max = limit === undefined ? Infinity : limit - printed;
+      printed += best.takeRun(w, Math.min(second, upTo + 1), max);
+      if (limit !== undefined && printed >= limit) return false;
     }
   };
 
