@@ -135,7 +135,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     if (parallel?.ok) {
       const m = mergeFlowShards(parallel.values as FlowsShardValue[]);
       printFlows(file, format, o, { tcp: () => m.tcp, nTcp: m.tcp.length, udp: () => m.udp, nUdp: m.udp.length, summaries: m.summaries }, out);
-      result = { info: null, framesRead: m.framesRead, error: m.error ?? undefined } as ReadResult;
+      result = m.result;
     } else {
       const summaries = new Map<number, ConnectionSummary>();
       const table = new ConversationTable({

@@ -4,9 +4,9 @@
  * the frames' bytes out in frame order. A worker also reports how far it has read, so the main
  * thread knows when no output of an earlier frame can still come from it.
  */
-import type { CaptureErrorKind, Frame, ReadResult } from '../capture/types.js';
+import type { Frame, ReadResult } from '../capture/types.js';
 import { decodeCapture } from '../engine/decode.js';
-import { runShards, type ShardJob, type ShardSpec } from '../engine/parallel.js';
+import { readResultOf, runShards, shardRead, type ShardJob, type ShardRead, type ShardSpec } from '../engine/parallel.js';
 import { ByteWriter } from '../output/writer.js';
 import { framePrinter, type FrameOut, type FramePrinter, type PacketsOptions } from './packets.js';
 
@@ -21,11 +21,6 @@ interface Part {
   upTo: number;
 }
 
-interface Final {
-  framesRead: number;
-  error: { kind: CaptureErrorKind; message: string } | null;
-}
-
 /** Bytes of output, or frames read, after which a worker sends what it has. */
 const PART_BYTES = 1 << 18;
 const PART_FRAMES = 1 << 16;
@@ -34,7 +29,7 @@ export async function packetsShard(
   job: ShardJob,
   shard: ShardSpec,
   emit: (value: unknown, transfer?: ArrayBuffer[]) => void,
-): Promise<{ value: Final } | { mismatch: number }> {
+): Promise<{ value: ShardRead } | { mismatch: number }> {
   const o = job.options as PacketsOptions;
   const printer = framePrinter(o) as FramePrinter;
   const text = (o.format ?? 'text') === 'text';
@@ -82,7 +77,7 @@ export async function packetsShard(
   }
   part.upTo = Infinity;
   send();
-  return { value: { framesRead: result.framesRead, error: result.error ? { kind: result.error.kind, message: result.error.message } : null } };
+  return { value: shardRead(result) };
 }
 
 /** One worker's output as it arrives: frames with their end offsets, and the bytes. */
@@ -189,8 +184,6 @@ export async function printShards(
     return { ok: false, printedUpTo: upTo, printed };
   }
   if (!outcome.stopped) drain(Infinity);
-  const finals = outcome.values as (Final | undefined)[];
-  const f = finals.find((x) => x !== undefined);
-  const error = f?.error ? Object.assign(new Error(f.error.message), { kind: f.error.kind }) : undefined;
-  return { ok: true, result: { info: null, framesRead: f?.framesRead ?? 0, error } as ReadResult };
+  // workers ended early (`-c`) left no final value
+  return { ok: true, result: readResultOf((outcome.values as (ShardRead | undefined)[]).find((x) => x !== undefined)) };
 }

@@ -39,8 +39,9 @@ export interface DecodeOptions {
    * parallel run printed before it had to stop. */
   after?: number;
   /** Decode only this shard's frames of a parallel run (engine/parallel.ts); the others only
-   * tick the clock. `onRead` sees every frame first. `onMismatch` hears of a frame whose decoded conversation belongs to another
-   * shard (the split was wrong: the run must be redone in one worker); reading then stops. */
+   * tick the clock. `onRead` sees every frame first. `onMismatch` hears of a frame whose decoded
+   * conversation belongs to another shard (the split was wrong: the run must be redone in one
+   * thread); reading then stops. */
   shard?: { index: number; count: number; onMismatch(frame: number): void; onRead?(frame: Frame, mine: boolean): boolean | void };
 }
 

@@ -3,35 +3,27 @@
  * main thread merges the rows, renumbering `tcp.stream` and `udp.stream` as one pass numbers them
  * (by the frame that opened each stream).
  */
-import type { CaptureErrorKind, Frame } from '../capture/types.js';
+import type { Frame, ReadResult } from '../capture/types.js';
 import { ConversationTable, type FlowRow } from '../analysis/conversations.js';
 import type { ConnectionSummary } from '../analysis/tcp/connection.js';
 import type { TcpLayer } from '../decoders/tcp.js';
 import type { UdpLayer } from '../decoders/udp.js';
 import type { Packet } from '../decoders/core/packet.js';
 import { decodeCapture } from './decode.js';
-import type { ShardJob, ShardSpec } from './parallel.js';
+import { readResultOf, shardRead, type ShardJob, type ShardRead, type ShardSpec } from './parallel.js';
 
 export interface FlowsShardOptions {
   /** Keep each TCP connection's summary (JSON output, `--detail`). */
   summaries: boolean;
 }
 
-/** A reading error as it crosses threads. */
-export interface ShardReadError {
-  kind: CaptureErrorKind;
-  message: string;
-}
-
-export interface FlowsShardValue {
+export interface FlowsShardValue extends ShardRead {
   tcp: FlowRow[];
   udp: FlowRow[];
   summaries: [number, ConnectionSummary][];
   /** Per local stream index: the frame that opened it. */
   tcpFirst: number[];
   udpFirst: number[];
-  framesRead: number;
-  error: ShardReadError | null;
 }
 
 /** Records, per stream index, the first frame that carried it (streams open in frame order). */
@@ -81,8 +73,7 @@ export async function flowsShard(job: ShardJob, shard: ShardSpec): Promise<{ val
       summaries,
       tcpFirst: open.tcp,
       udpFirst: open.udp,
-      framesRead: result.framesRead,
-      error: result.error ? { kind: result.error.kind, message: result.error.message } : null,
+      ...shardRead(result),
     },
   };
 }
@@ -106,8 +97,7 @@ export interface MergedFlows {
   tcp: FlowRow[];
   udp: FlowRow[];
   summaries: Map<number, ConnectionSummary>;
-  framesRead: number;
-  error: ShardReadError | null;
+  result: ReadResult;
 }
 
 export function mergeFlowShards(values: readonly FlowsShardValue[]): MergedFlows {
@@ -123,7 +113,5 @@ export function mergeFlowShards(values: readonly FlowsShardValue[]): MergedFlows
   });
   tcp.sort((a, b) => a.stream - b.stream);
   udp.sort((a, b) => a.stream - b.stream);
-  // every worker read the whole file: the first one's account of it stands for all
-  const first = values[0]!;
-  return { tcp, udp, summaries, framesRead: first.framesRead, error: first.error };
+  return { tcp, udp, summaries, result: readResultOf(values[0]) };
 }

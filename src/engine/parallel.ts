@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { CaptureError, type CaptureErrorKind, type ReadResult } from '../capture/types.js';
 
 /** What a worker runs (engine/worker.ts dispatches on `kind`). */
 export interface ShardJob {
@@ -27,6 +28,23 @@ export type ShardMessage =
   | { type: 'done'; value: unknown }
   | { type: 'mismatch'; frame: number }
   | { type: 'error'; message: string };
+
+/** How a worker's reading ended, as it crosses threads (a CaptureError would lose its class). */
+export interface ShardRead {
+  framesRead: number;
+  error: { kind: CaptureErrorKind; message: string; frameNumber?: number; offset?: number } | null;
+}
+
+export function shardRead(r: ReadResult): ShardRead {
+  const e = r.error;
+  return { framesRead: r.framesRead, error: e ? { kind: e.kind, message: e.message, frameNumber: e.frameNumber, offset: e.offset } : null };
+}
+
+/** The reader's result again; every worker read the whole file, so any one's account stands. */
+export function readResultOf(r: ShardRead | undefined): ReadResult {
+  const e = r?.error;
+  return { info: null, framesRead: r?.framesRead ?? 0, error: e ? new CaptureError(e.kind, e.message, e.frameNumber, e.offset) : undefined };
+}
 
 /** Files smaller than this decode in one thread: starting workers costs more than it saves. */
 const MIN_PARALLEL_BYTES = 32 << 20;
@@ -69,8 +87,9 @@ export type ShardOutcome = { ok: true; values: unknown[]; stopped: boolean } | {
 
 /**
  * Runs `job` in `count` workers. `onPart(shard, value)` receives each worker's intermediate
- * results as they come (returning false ends the run); the promise resolves with each worker's final value (by shard), or with
- * the lowest mismatching frame once every worker stopped. A worker's error rejects it.
+ * results as they come (returning false ends the run); the promise resolves with each worker's
+ * final value (by shard), or with the lowest mismatching frame once every worker stopped. A
+ * worker's error rejects it.
  */
 export function runShards(job: ShardJob, count: number, onPart?: (shard: number, value: unknown) => boolean | void): Promise<ShardOutcome> {
   return new Promise((resolve, reject) => {
@@ -85,8 +104,7 @@ export function runShards(job: ShardJob, count: number, onPart?: (shard: number,
       if (mismatch !== Infinity) {
         if (process.env.PCAPSCOPE_DEBUG) process.stderr.write(`pcapscope: frame ${mismatch} belongs to another shard; decoding again in one thread\n`);
         resolve({ ok: false, mismatch });
-      }
-      else resolve({ ok: true, values, stopped });
+      } else resolve({ ok: true, values, stopped });
     };
     for (let i = 0; i < count; i++) {
       const w = new Worker(WORKER, {

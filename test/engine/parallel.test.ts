@@ -102,6 +102,16 @@ describe('parallel runs print what one thread prints', () => {
     });
   }
 
+  it('a damaged capture: the same frames, the same warning, exit 2', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'pcapscope-')), 'cut.pcap');
+    writeFileSync(file, readFileSync(path.join(samplesDir, 'lossy-bulk.pcap')).subarray(0, 5000));
+    for (const args of [['packets'], ['packets', ...FIELDS], ['flows', '-T', 'json']]) {
+      const [one, two] = await Promise.all([cli([...args, file], 1), cli([...args, file], 2)]);
+      expect(one.status).toBe(2);
+      expect(two, args.join(' ')).toEqual(one);
+    }
+  });
+
   it('fragments captured before their first fragment: the run falls back to one thread', async () => {
     // the sample's frames in reverse order: every datagram's first fragment comes last
     const src = readFileSync(path.join(samplesDir, 'ip-fragments.pcap'));
