@@ -45,8 +45,9 @@ export class DecodeContext {
   transportOnly = false;
   /** Leaf decoders a port-table hit skips (DissectOptions.skip). */
   skip: ReadonlySet<Decoder> | undefined = undefined;
-  /** The Info column in pieces, some not built yet (see ColumnText). */
-  private infoParts: ColumnText[] = [];
+  /** The Info column in pieces, some not built yet (see ColumnText); made on first use, as a
+   * run without columns never writes it. */
+  private infoParts: ColumnText[] | null = null;
   /** Wireshark's column fence: `setInfo` keeps the pieces before it (analysis prefixes). */
   private infoFence = 0;
   private protoText = '';
@@ -118,26 +119,27 @@ export class DecodeContext {
   fenceInfo(): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
-    r.infoFence = r.infoParts.length;
+    r.infoFence = r.infoParts?.length ?? 0;
   }
 
   /** Replaces the Info column (`col_add_str`). Call only when `columns` is set. */
   setInfo(text: ColumnText): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
-    if (r.infoParts.length > r.infoFence) r.infoParts.length = r.infoFence;
-    r.infoParts.push(text);
+    const parts = (r.infoParts ??= []);
+    if (parts.length > r.infoFence) parts.length = r.infoFence;
+    parts.push(text);
   }
 
   appendInfo(text: ColumnText): void {
-    if (this.errorDepth === 0) this.root().infoParts.push(text);
+    if (this.errorDepth === 0) (this.root().infoParts ??= []).push(text);
   }
 
   /** Prepends; with `fence` the prefix is kept by later `setInfo` calls (`col_prepend_fence_fstr`). */
   prependInfo(text: ColumnText, fence = false): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
-    r.infoParts.unshift(text);
+    (r.infoParts ??= []).unshift(text);
     if (fence || r.infoFence) r.infoFence++;
   }
 
@@ -145,6 +147,7 @@ export class DecodeContext {
   get info(): string {
     const parts = this.root().infoParts;
     let s = '';
+    if (parts === null) return s;
     for (let i = 0; i < parts.length; i++) {
       let p = parts[i]!;
       if (typeof p !== 'string') parts[i] = p = p();
