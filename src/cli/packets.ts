@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { ReadResult } from '../capture/types.js';
 import { decodeCapture, transportSafe, type DecodedFrame, type DecodeOptions } from '../engine/decode.js';
 import { shardCount } from '../engine/parallel.js';
@@ -78,6 +79,7 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
     if (err) return err;
   }
   const filterLocal = !filter || filter.fields.every((d) => !GLOBAL_FIELDS.test(d.name));
+  const transportFilter = !filter || filter.fields.every(transportSafe);
 
   if (format === 'fields') {
     const names = o.field ?? [];
@@ -86,15 +88,11 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
     if (invalid.length) return `some fields aren't valid:\n${invalid.map((n) => `\t${n}`).join('\n')}`;
     const defs = columns.flatMap((c) => (c.def ? [c.def] : []));
     const withColumns = columns.some((c) => c.column);
+    // only transport-level fields asked for: application decoders and desegmentation can't change
+    // them (columns can: for the frames a filter keeps, that is bet on)
+    const lower = defs.every(transportSafe) && transportFilter;
     return {
-      decode: {
-        columns: withColumns,
-        tree: defs,
-        filter,
-        limit,
-        // only transport-level fields asked for: application decoders and desegmentation can't change them
-        transportOnly: !withColumns && defs.every(transportSafe) && (!filter || filter.fields.every(transportSafe)),
-      },
+      decode: { columns: withColumns, tree: defs, filter, limit, transportOnly: lower && !withColumns, speculative: lower && withColumns && !!filter },
       head: fmt.header ? [fieldsHeader(columns, fmt)] : [],
       tail: [],
       frame: (d, out) => {
@@ -125,7 +123,9 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
   }
   let decimals = 6;
   return {
-    decode: { columns: true, tree: o.verbose ? 'full' : 'none', filter, limit },
+    // a filter on transport-level fields bets that the frames it keeps show nothing above TCP/UDP
+    // (retransmissions, dup ACKs, resets): the frames it drops are not dissected further
+    decode: { columns: true, tree: o.verbose ? 'full' : 'none', filter, limit, speculative: !!filter && transportFilter && !o.verbose },
     head: [],
     tail: [],
     frame: (d, out) => {
@@ -156,18 +156,35 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
   for (const l of printer.head) out.line(l);
   let result: ReadResult | undefined;
   let decode = printer.decode;
+  // a speculative run may have to read the capture again
+  if (decode.speculative && !isFile(file)) decode = { ...decode, speculative: false };
+  let printed = 0;
+  /** One thread goes on after frame `upTo`, decoding in full (a bet that failed, or a wrong split). */
+  const resume = (upTo: number) => {
+    decode = { ...decode, speculative: false, after: upTo, limit: decode.limit === undefined ? undefined : decode.limit - printed };
+  };
   const shards = printer.shardable ? shardCount(file, o.threads, true) : 1;
   if (shards > 1) {
     const r = await printShards(file, o, shards, decode.limit, out.bytes);
+    printed = r.ok ? 0 : r.printed;
     if (r.ok) result = r.result;
     else if (decode.limit !== undefined && r.printed >= decode.limit) result = { info: null, framesRead: r.printedUpTo };
-    // the split went wrong at some frame: one thread goes on after what was printed
-    else decode = { ...decode, after: r.printedUpTo, limit: decode.limit === undefined ? undefined : decode.limit - r.printed };
+    else resume(r.printedUpTo);
   }
   // a live input (`tcpdump -w - | pcapscope packets -`): what was printed shows while it waits
   const live = file === '-' ? setInterval(() => out.flush(), 100) : undefined;
+  const print = (d: DecodedFrame) => {
+    printer.frame(d, out);
+    printed++;
+  };
   try {
-    result ??= await decodeCapture(file, decode, (d) => printer.frame(d, out));
+    if (!result) {
+      const run = await decodeCapture(file, decode, print);
+      if (run.cutAt !== undefined) {
+        resume(run.cutAt - 1);
+        result = await decodeCapture(file, decode, print);
+      } else result = run;
+    }
   } finally {
     clearInterval(live);
   }
@@ -178,6 +195,10 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
     return 2;
   }
   return 0;
+}
+
+function isFile(path: string): boolean {
+  return path !== '-' && !!statSync(path, { throwIfNoEntry: false })?.isFile();
 }
 
 /** tshark prints times with the capture's precision; nanosecond fractions show 9 decimals. */

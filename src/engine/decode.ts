@@ -35,6 +35,11 @@ export interface DecodeOptions {
    * the TCP analysis and UDP streams are unchanged. Don't combine with a filter or fields above
    * the transport layer. */
   transportOnly?: boolean;
+  /** `transportOnly` as a bet, for a filter and output that need nothing above TCP/UDP: it holds
+   * while no frame handed over is one a full decode would take further (Packet.cut). The first
+   * that is stops the run (`cutAt` in the result; in a shard, `onMismatch`), and the caller
+   * decodes again in full after what it printed. */
+  speculative?: boolean;
   /** Frames up to this number are decoded (their state counts) but not handed over: what a
    * parallel run printed before it had to stop. */
   after?: number;
@@ -43,6 +48,11 @@ export interface DecodeOptions {
    * conversation belongs to another shard (the split was wrong: the run must be redone in one
    * thread); reading then stops. */
   shard?: { index: number; count: number; onMismatch(frame: number): void; onRead?(frame: Frame, mine: boolean): boolean | void };
+}
+
+export interface DecodeRun extends ReadResult {
+  /** A speculative run stopped at this frame (see DecodeOptions.speculative). */
+  cutAt?: number;
 }
 
 export interface DecodedFrame {
@@ -124,9 +134,9 @@ export async function decodeCapture(
   opts: DecodeOptions,
   onFrame: (d: DecodedFrame) => void,
   given?: Session,
-): Promise<ReadResult> {
+): Promise<DecodeRun> {
   const session = given ?? new Session(defaultRegistry());
-  const transportOnly = !!opts.transportOnly;
+  const transportOnly = !!opts.transportOnly || !!opts.speculative;
   if (transportOnly && !given) {
     // reassembled data would only be handed to application decoders, which do not run
     const tcp = session.analyzers.get('tcp');
@@ -143,6 +153,7 @@ export async function decodeCapture(
   const collector = collect ? new FieldCollector(want, fieldCount(), names) : null;
   const skip = collect && !transportOnly ? skippableLeaves(session.registry, names, !!opts.columns) : undefined;
   let handed = 0;
+  let cutAt: number | undefined;
   const shard = opts.shard;
   const keys = shard ? new ShardKeyReader() : null;
   const result = await readCapture(path, (frame) => {
@@ -157,7 +168,7 @@ export async function decodeCapture(
     }
     collector?.reset();
     const tree = full ? new FullTree() : (collector ?? undefined);
-    const packet = dissect(frame, session, { tree, columns: !!opts.columns, transportOnly, skip });
+    const packet = dissect(frame, session, { tree, columns: !!opts.columns, transportOnly, speculative: !!opts.speculative, skip });
     if (shard && !inShard(packet, shard.index, shard.count)) {
       shard.onMismatch(frame.number);
       return false;
@@ -165,11 +176,16 @@ export async function decodeCapture(
     const fields = full ? indexTree((tree as FullTree).roots) : (collector?.found ?? EMPTY);
     if (opts.filter && !opts.filter.test(fields, frame.data)) return true;
     if (opts.after !== undefined && frame.number <= opts.after) return true;
+    if (packet.cut && opts.speculative) {
+      cutAt = frame.number;
+      shard?.onMismatch(cutAt);
+      return false;
+    }
     const relative = (packet.layers[0] as FrameLayer | undefined)?.relative ?? 0;
     onFrame({ packet, relative, fields, roots: full ? (tree as FullTree).roots : undefined });
     handed++;
     return opts.limit === undefined || handed < opts.limit;
   });
   for (const a of session.analyzers.values()) a.finish?.();
-  return result;
+  return cutAt === undefined ? result : { ...result, cutAt };
 }

@@ -23,7 +23,8 @@
  * listeners' `onRetire`) or until the owner calls `drop(conv)`, which keeps a tombstone so later
  * packets of the same 4-tuple keep their `tcp.stream` (table.ts explains the trade-off).
  */
-import type { DecodeContext, DecodeResult } from '../../decoders/core/context.js';
+import type { DecodeContext, DecodeResult, Next } from '../../decoders/core/context.js';
+import { heuristicDecoder, portDecoder } from '../../decoders/core/dissect.js';
 import type { Layer } from '../../decoders/core/packet.js';
 import type { Analyzer, Session } from '../../decoders/core/registry.js';
 import {
@@ -41,7 +42,7 @@ import {
 import { DEFAULT_PREFS, analyzeSequence, type TcpAnalysisPrefs } from './analyze.js';
 import { COMPLETENESS, TcpConversation, type TcpFlow } from './state.js';
 import { KeyTable, TcpEntries } from './table.js';
-import { TcpDesegmenter } from './desegment.js';
+import { TcpDesegmenter, reachesAboveTcp } from './desegment.js';
 
 export { analyzeSequence, DEFAULT_PREFS, type TcpAnalysisPrefs } from './analyze.js';
 export { COMPLETENESS, MAX_UNACKED_SEGMENTS, SegmentList, TcpConversation, TcpFlow, gtSeq, geSeq, ltSeq, leSeq } from './state.js';
@@ -279,10 +280,14 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     // 6. hand-off (none when nothing above TCP is decoded); like Wireshark, a dissector
     // registered on the server port (learnt from the SYN or SYN/ACK) is tried before the lower
     // and the higher port
-    let next = complete && !ctx.transportOnly ? tcpPayloadNext(l) : undefined;
+    let next = complete && (!ctx.transportOnly || ctx.speculative) ? tcpPayloadNext(l) : undefined;
     if (next && 'ports' in next && conv.serverPort !== 0) {
       const d = ctx.registry.lookup('tcp.port', conv.serverPort);
       if (d) next = { proto: d.proto };
+    }
+    if (ctx.transportOnly) {
+      if (ctx.speculative && this.decodedAbove(ctx, l, entry, next)) ctx.packet.cut = true;
+      next = undefined;
     }
     result.next = next;
     let out = result;
@@ -294,6 +299,23 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
       }
     }
     return out;
+  }
+
+  /** For a speculative transport-only run: whether a full decode could show this segment
+   * differently. It could once the 4-tuple's bytes went to any decoder above TCP (its state, and
+   * desegmentation's, are then unknown here) for a segment that reaches above TCP; before that,
+   * a full decode handed every payload to `data`, which keeps nothing and shows nothing. */
+  private decodedAbove(ctx: DecodeContext, l: TcpLayer, entry: number, next: Next | undefined): boolean {
+    if (l.errorDepth !== 0) return next !== undefined;
+    if (!reachesAboveTcp(l)) return false;
+    const E = this.entries;
+    if (E.above[entry]) return true;
+    if (!next) return false;
+    const end = l.payloadOffset + l.payloadCaptured;
+    const decoder =
+      'proto' in next ? next.proto !== 'data' : 'ports' in next && !!(portDecoder(ctx.registry, next) ?? heuristicDecoder(ctx, next, l.payloadOffset, end));
+    if (decoder) E.above[entry] = 1;
+    return decoder;
   }
 
   finish(): void {

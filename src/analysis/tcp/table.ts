@@ -105,6 +105,8 @@ export class TcpEntries {
   /** bit 0: flow1 base set, bit 1: flow2 base set. */
   baseSet = new Uint8Array(64);
   completeness = new Uint8Array(64);
+  /** 1: a segment of this 4-tuple went to a decoder above TCP (kept by speculative runs only). */
+  above = new Uint8Array(64);
   tsFirst = new Float64Array(64);
   tsPrev = new Float64Array(64);
   baseSec = new Float64Array(64);
@@ -131,6 +133,7 @@ export class TcpEntries {
       this.base2 = g64(this.base2);
       this.baseSet = g8(this.baseSet);
       this.completeness = g8(this.completeness);
+      this.above = g8(this.above);
       this.tsFirst = g64(this.tsFirst);
       this.tsPrev = g64(this.tsPrev);
       this.baseSec = g64(this.baseSec);

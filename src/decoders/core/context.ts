@@ -43,6 +43,8 @@ export class DecodeContext {
   rootTree: Tree | undefined;
   /** Decoding stops after TCP/UDP (see DissectOptions.transportOnly). */
   transportOnly = false;
+  /** DissectOptions.speculative. */
+  speculative = false;
   /** Leaf decoders a port-table hit skips (DissectOptions.skip). */
   skip: ReadonlySet<Decoder> | undefined = undefined;
   /** The Info column in pieces, some not built yet (see ColumnText); made on first use, as a
@@ -74,6 +76,7 @@ export class DecodeContext {
     c.errorDepth = this.errorDepth;
     c.rootTree = this.rootTree;
     c.transportOnly = this.transportOnly;
+    c.speculative = this.speculative;
     c.skip = this.skip;
     c.parent = this;
     return c;

@@ -13,6 +13,9 @@ export interface DissectOptions {
   /** Stop after the TCP/UDP layer (flow tables): nothing above the transport is decoded. Valid
    * while no decoder above TCP/UDP carries IP again (no tunnels over UDP/TCP are registered). */
   transportOnly?: boolean;
+  /** transportOnly for a run that bets the frames it keeps need nothing more: TCP marks the frames
+   * that a full decode could show differently (Packet.cut, see TcpAnalyzer). */
+  speculative?: boolean;
   /** Leaf decoders a port-table hit skips (none of their fields is wanted; see Decoder.leaf). */
   skip?: ReadonlySet<Decoder>;
 }
@@ -37,6 +40,7 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
   const tree = opts.tree;
   ctx.rootTree = tree;
   if (opts.transportOnly) ctx.transportOnly = true;
+  if (opts.speculative) ctx.speculative = true;
   if (opts.skip) ctx.skip = opts.skip;
   const frameDecoder = registry.decoder('frame');
   let start: DecodeResult = { offset: 0, end: frame.data.length, next: { table: 'linktype', key: frame.linkType } };
@@ -68,33 +72,42 @@ function decodeNext(ctx: DecodeContext, next: Next, offset: number, end: number,
     return d ? runOne(ctx, d, offset, end, tree) : undefined;
   }
   if ('ports' in next) {
-    const a = next.ports[0];
-    const b = next.ports[1];
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
-    const dl = reg.lookup(next.table, lo);
-    if (dl) return ctx.skip?.has(dl) ? undefined : runOne(ctx, dl, offset, end, tree);
-    if (hi !== lo) {
-      const dh = reg.lookup(next.table, hi);
-      if (dh) return ctx.skip?.has(dh) ? undefined : runOne(ctx, dh, offset, end, tree);
-    }
-    if (next.heuristics) {
-      for (const h of reg.heuristicsFor(next.heuristics)) {
-        let ok = false;
-        try {
-          ok = h.test(ctx, offset, end);
-        } catch {
-          ok = false;
-        }
-        const d = ok ? reg.decoder(h.proto) : undefined;
-        if (d) return runOne(ctx, d, offset, end, tree);
-      }
-    }
+    const dp = portDecoder(reg, next);
+    if (dp) return ctx.skip?.has(dp) ? undefined : runOne(ctx, dp, offset, end, tree);
+    const dh = heuristicDecoder(ctx, next, offset, end);
+    if (dh) return runOne(ctx, dh, offset, end, tree);
     const data = reg.decoder('data');
     return data ? runOne(ctx, data, offset, end, tree) : undefined;
   }
   const d = reg.lookup(next.table, next.key) ?? reg.decoder('data');
   return d ? runOne(ctx, d, offset, end, tree) : undefined;
+}
+
+type PortsNext = Extract<Next, { ports: readonly [number, number] }>;
+
+/** A port-pair hand-off's decoder from the table: the lower port's, else the higher's. */
+export function portDecoder(reg: Registry, next: PortsNext): Decoder | undefined {
+  const a = next.ports[0];
+  const b = next.ports[1];
+  const lo = a < b ? a : b;
+  const hi = a < b ? b : a;
+  return reg.lookup(next.table, lo) ?? (hi !== lo ? reg.lookup(next.table, hi) : undefined);
+}
+
+/** The first heuristic decoder of a port-pair hand-off that takes `[offset, end)`. */
+export function heuristicDecoder(ctx: DecodeContext, next: PortsNext, offset: number, end: number): Decoder | undefined {
+  if (!next.heuristics) return undefined;
+  for (const h of ctx.registry.heuristicsFor(next.heuristics)) {
+    let ok = false;
+    try {
+      ok = h.test(ctx, offset, end);
+    } catch {
+      ok = false;
+    }
+    const d = ok ? ctx.registry.decoder(h.proto) : undefined;
+    if (d) return d;
+  }
+  return undefined;
 }
 
 function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, parent: Tree | undefined): DecodeResult | void {
@@ -108,7 +121,11 @@ function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, par
       if (layer.proto === d.proto && r) r = analyzer.onLayer(ctx, layer, r) ?? r;
       else if (layer.proto === d.proto) analyzer.onLayer(ctx, layer, { offset: end, end });
     }
-    if (ctx.transportOnly && (d.proto === 'tcp' || d.proto === 'udp')) return undefined;
+    if (ctx.transportOnly && (d.proto === 'tcp' || d.proto === 'udp')) {
+      // (with the TCP analyser, TCP hands on nothing here and the analyser marks the cut itself)
+      if (r?.next && (r.offset < r.end || 'proto' in r.next)) ctx.packet.cut = true;
+      return undefined;
+    }
     return r;
   } catch (e) {
     const layer = ctx.packet.layers.length > layersBefore ? ctx.packet.layers[layersBefore] : undefined;

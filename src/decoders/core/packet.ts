@@ -38,6 +38,10 @@ export interface Packet {
   short: boolean;
   /** Only when columns were asked for. */
   cols: Columns | null;
+  /** A transport-only decode (DissectOptions.transportOnly) stopped where a full decode would have
+   * gone on to bytes above TCP/UDP, or let TCP desegmentation act on the segment: this frame's
+   * columns and fields may differ from a full decode's. */
+  cut?: boolean;
 }
 
 export function firstLayer<L extends Layer>(p: Packet, proto: string): L | undefined {

@@ -1,0 +1,111 @@
+/**
+ * Speculative transport-only decoding (DecodeOptions.speculative): `packets -Y` with a filter on
+ * transport-level fields decodes nothing above TCP/UDP, betting that the frames it keeps show
+ * nothing from there. Every output here is compared with a full decode of the same frames, on
+ * every sample and, when ../shared is there, every public corpus capture.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { framePrinter, type FrameOut, type FramePrinter, type PacketsOptions } from '../../src/cli/packets.js';
+import { decodeCapture, type DecodeOptions } from '../../src/engine/decode.js';
+import { ByteWriter } from '../../src/output/writer.js';
+import { corpusCaptures, haveShared, repoRoot, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
+
+/** Output of a decode through the printer of `o`, with the decode options changed by `tweak`. */
+async function printed(file: string, o: PacketsOptions, tweak: (d: DecodeOptions) => DecodeOptions): Promise<{ text: string; cutAt?: number }> {
+  const printer = framePrinter(o) as FramePrinter;
+  const chunks: Buffer[] = [];
+  const bytes = new ByteWriter((b) => void chunks.push(Buffer.from(b)), 1 << 16);
+  const out: FrameOut = {
+    line(s) {
+      bytes.str(s);
+      bytes.newline();
+    },
+    bytes,
+  };
+  const run = await decodeCapture(file, tweak(printer.decode), (d) => printer.frame(d, out));
+  bytes.flush();
+  return { text: Buffer.concat(chunks).toString('latin1'), cutAt: run.cutAt };
+}
+
+/** The CLI's output (one thread: the speculation, then a full decode after a failed bet). */
+function cli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', PCAPSCOPE_THREADS: '1' };
+    execFile(process.execPath, [path.join(repoRoot, 'bin/pcapscope.js'), ...args], { env, maxBuffer: 1 << 28, encoding: 'latin1' }, (err, stdout) => {
+      if (err && typeof (err as { code?: unknown }).code !== 'number') reject(err);
+      else resolve(stdout);
+    });
+  });
+}
+
+const FILTERS = [
+  'tcp.analysis.retransmission || tcp.analysis.duplicate_ack',
+  'tcp.analysis.flags',
+  'tcp.flags.reset == 1 || tcp.window_size == 0',
+  'tcp.analysis.keep_alive || tcp.analysis.zero_window_probe || tcp.analysis.out_of_order',
+  'tcp.flags.fin == 1',
+  'tcp.len > 0',
+  'udp.length > 8 || icmp',
+];
+
+const full = (d: DecodeOptions): DecodeOptions => ({ ...d, speculative: false });
+
+describe('speculative transport-only decoding', () => {
+  it('is what packets -Y and -T fields with columns use for transport-level filters, and only then', () => {
+    const decode = (o: PacketsOptions) => (framePrinter(o) as FramePrinter).decode;
+    expect(decode({ filter: 'tcp.analysis.retransmission' }).speculative).toBe(true);
+    expect(decode({ filter: 'tcp.analysis.retransmission', format: 'fields', field: ['frame.number', '_ws.col.Info'] }).speculative).toBe(true);
+    // fields without columns are exact in transport-only mode already
+    expect(decode({ filter: 'tcp.analysis.retransmission', format: 'fields', field: ['frame.number'] })).toMatchObject({ speculative: false, transportOnly: true });
+    expect(decode({ filter: 'http.request' }).speculative).toBe(false);
+    expect(decode({ filter: 'tcp.analysis.retransmission', verbose: true }).speculative).toBe(false);
+    expect(decode({}).speculative).toBeFalsy();
+  });
+
+  it('holds where no kept frame needs more: retransmissions of a bulk transfer, dup ACKs', async () => {
+    const file = path.join(samplesDir, 'lossy-bulk.pcap');
+    const o = { filter: FILTERS[0] };
+    const bet = await printed(file, o, (d) => d);
+    expect(bet.cutAt).toBeUndefined();
+    expect(bet.text.split('\n').length).toBeGreaterThan(20);
+    expect(bet.text).toBe((await printed(file, o, full)).text);
+  });
+
+  it('stops at the first kept frame a full decode would take further, and the CLI decodes again in full after it', async () => {
+    const file = path.join(samplesDir, 'http-keepalive.pcap');
+    const o = { filter: 'tcp.len > 0' };
+    const bet = await printed(file, o, (d) => d);
+    expect(bet.cutAt).toBeGreaterThan(0);
+    const whole = (await printed(file, o, full)).text;
+    expect(whole).toContain('HTTP');
+    expect(whole.startsWith(bet.text)).toBe(true);
+    expect(await cli(['packets', '-Y', o.filter, file])).toBe(whole);
+  });
+
+  /** The bet's output equals the full decode's, or is its beginning where the bet stopped (the
+   * CLI then decodes again in full, as tested above). Returns how many runs held to the end. */
+  const compareAll = async (files: string[]): Promise<number> => {
+    let held = 0;
+    for (const file of files) {
+      for (const filter of FILTERS) {
+        const expected = (await printed(file, { filter }, full)).text;
+        const bet = await printed(file, { filter }, (d) => d);
+        const what = `${path.basename(file)}: ${filter}`;
+        if (bet.cutAt === undefined) {
+          expect(bet.text, what).toBe(expected);
+          if (expected) held++;
+        } else expect(expected.startsWith(bet.text), what).toBe(true);
+      }
+    }
+    return held;
+  };
+
+  it('prints what a full decode prints, for every sample and filter', async () => {
+    expect(await compareAll(sampleCaptures())).toBeGreaterThan(40);
+  });
+
+  if (haveShared) it('prints what a full decode prints, for every public corpus capture and filter', async () => expect(await compareAll(corpusCaptures())).toBeGreaterThan(40));
+  else it('public corpus', () => skipNote('../shared/corpus/public is absent: speculation checked on samples only'));
+});
