@@ -29,6 +29,9 @@ import { connectionText } from '../report/connection-text.js';
 import { flowJson, writeFlowsText, writeTsharkConv } from '../report/flows-text.js';
 import { Output, warn } from './out.js';
 
+/** The tables keep counts and texts, never a frame's bytes. */
+const REUSE = { reuseBuffer: true } as const;
+
 /** Where a command writes its lines (stdout by default; tests collect them). */
 export interface LineSink {
   line(s: string): void;
@@ -112,7 +115,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     }
     const fields = stats.flatMap((s) => (s.filter ? s.filter.fields : [])) as FieldDef[];
     const transportOnly = stats.every((s) => !s.filter);
-    result = await decodeCapture(file, { columns: false, tree: fields.length ? fields : 'none', transportOnly }, (d) => {
+    result = await decodeCapture(file, { columns: false, tree: fields.length ? fields : 'none', transportOnly, read: REUSE }, (d) => {
       for (const s of stats) s.table.add(d.packet, !s.filter || s.filter.test(d.fields, d.packet.frame.data));
     });
     // tshark prints nothing when it cannot read the file at all
@@ -144,7 +147,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
           else if (wantSummaries) summaries.set(row.stream, s);
         },
       });
-      result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none', transportOnly: !filter }, (d) => {
+      result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none', transportOnly: !filter, read: REUSE }, (d) => {
         table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
       });
       table.finish();

@@ -55,6 +55,9 @@ export interface FramePrinter {
  * previously shown frame: a shard's worker cannot know them. */
 const GLOBAL_FIELDS = /^(tcp\.stream|udp\.stream|frame\.time_delta_displayed)$/;
 
+/** A frame's output is written before the next frame is read: its bytes need not outlive it. */
+const READ = { reuseBuffer: true } as const;
+
 /** Builds the printer; a string is an error message for the user (exit 1). */
 export function framePrinter(o: PacketsOptions): FramePrinter | string {
   const format = o.format ?? 'text';
@@ -92,7 +95,7 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
     // them (columns can: for the frames a filter keeps, that is bet on)
     const lower = defs.every(transportSafe) && transportFilter;
     return {
-      decode: { columns: withColumns, tree: defs, filter, limit, transportOnly: lower && !withColumns, speculative: lower && withColumns && !!filter },
+      decode: { columns: withColumns, tree: defs, filter, limit, transportOnly: lower && !withColumns, speculative: lower && withColumns && !!filter, read: READ },
       head: fmt.header ? [fieldsHeader(columns, fmt)] : [],
       tail: [],
       frame: (d, out) => {
@@ -105,7 +108,7 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
   if (format === 'json' || format === 'jsonl') {
     let first = true;
     return {
-      decode: { columns: true, tree: 'full', filter, limit },
+      decode: { columns: true, tree: 'full', filter, limit, read: READ },
       head: format === 'json' ? ['['] : [],
       tail: format === 'json' ? [']'] : [],
       frame: (d, out) => {
@@ -125,7 +128,7 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
   return {
     // a filter on transport-level fields bets that the frames it keeps show nothing above TCP/UDP
     // (retransmissions, dup ACKs, resets): the frames it drops are not dissected further
-    decode: { columns: true, tree: o.verbose ? 'full' : 'none', filter, limit, speculative: !!filter && transportFilter && !o.verbose },
+    decode: { columns: true, tree: o.verbose ? 'full' : 'none', filter, limit, speculative: !!filter && transportFilter && !o.verbose, read: READ },
     head: [],
     tail: [],
     frame: (d, out) => {

@@ -1,4 +1,4 @@
-import { readCapture } from '../capture/index.js';
+import { readCapture, type ReadOptions } from '../capture/index.js';
 import type { Frame, ReadResult } from '../capture/types.js';
 import { registerAnalyzers } from '../analysis/index.js';
 import { TcpAnalyzer } from '../analysis/tcp/index.js';
@@ -40,6 +40,9 @@ export interface DecodeOptions {
    * that is stops the run (`cutAt` in the result; in a shard, `onMismatch`), and the caller
    * decodes again in full after what it printed. */
   speculative?: boolean;
+  /** How the capture is read. `reuseBuffer` is for handlers that keep no frame bytes (the
+   * decoders and analysers copy what they keep: test/engine/reuse.test.ts). */
+  read?: ReadOptions;
   /** Frames up to this number are decoded (their state counts) but not handed over: what a
    * parallel run printed before it had to stop. */
   after?: number;
@@ -185,7 +188,7 @@ export async function decodeCapture(
     onFrame({ packet, relative, fields, roots: full ? (tree as FullTree).roots : undefined });
     handed++;
     return opts.limit === undefined || handed < opts.limit;
-  });
+  }, opts.read);
   for (const a of session.analyzers.values()) a.finish?.();
   return cutAt === undefined ? result : { ...result, cutAt };
 }

@@ -1,0 +1,70 @@
+/**
+ * `ReadOptions.reuseBuffer`: `packets` and `flows` read every chunk of a file into one buffer, so
+ * no decoder or analyser may keep a frame's bytes past the frame (they copy what they keep:
+ * fragments, desegmented PDUs, held out-of-order segments). Here small chunks are reused many
+ * times over, and everything the full trees and the flow summaries show must stay the same.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConversationTable } from '../../src/analysis/conversations.js';
+import type { ReadOptions } from '../../src/capture/index.js';
+import { framePrinter, type FrameOut, type PacketsOptions } from '../../src/cli/packets.js';
+import { decodeCapture } from '../../src/engine/decode.js';
+import { ByteWriter } from '../../src/output/writer.js';
+import { flowJson } from '../../src/report/flows-text.js';
+import { corpusCaptures, haveShared, sampleCaptures, skipNote } from '../helpers/paths.js';
+
+/** A few frames a chunk: bytes kept past their frame are soon overwritten. */
+const CHUNK = 6 * 1024;
+
+async function packets(file: string, o: PacketsOptions, read: ReadOptions): Promise<string> {
+  const printer = framePrinter(o);
+  if (typeof printer === 'string') throw new Error(printer);
+  const chunks: Buffer[] = [];
+  const bytes = new ByteWriter((b) => void chunks.push(Buffer.from(b)), 1 << 16);
+  const out: FrameOut = {
+    line(s) {
+      bytes.str(s);
+      bytes.newline();
+    },
+    bytes,
+  };
+  await decodeCapture(file, { ...printer.decode, read }, (d) => printer.frame(d, out));
+  bytes.flush();
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+async function flows(file: string, read: ReadOptions): Promise<string> {
+  const lines: string[] = [];
+  const table = new ConversationTable({ onSummary: (row, s) => void lines.push(JSON.stringify(flowJson(row, s))) });
+  await decodeCapture(file, { columns: false, tree: 'none', transportOnly: true, read }, (d) => table.add(d.packet));
+  table.finish();
+  for (const i of table.indexes('udp', 'stream')) lines.push(JSON.stringify(table.row(i)));
+  return lines.join('\n');
+}
+
+const FIELDS = ['frame.number', 'ip.src', 'ipv6.dst', 'tcp.stream', 'tcp.analysis.flags', 'tcp.reassembled.length', 'tcp.reassembled.data', 'http.request.uri', 'http.file_data', 'dns.qry.name', 'data.data'];
+
+async function compare(files: string[]): Promise<number> {
+  let frames = 0;
+  for (const file of files) {
+    const name = path.basename(file);
+    const fresh: ReadOptions = { chunkSize: CHUNK };
+    const reused: ReadOptions = { chunkSize: CHUNK, reuseBuffer: true };
+    const tree = await packets(file, { verbose: true, hex: true }, fresh);
+    expect(await packets(file, { verbose: true, hex: true }, reused), `${name} -V -x`).toBe(tree);
+    const o: PacketsOptions = { format: 'fields', field: FIELDS };
+    expect(await packets(file, o, reused), `${name} -T fields`).toBe(await packets(file, o, fresh));
+    expect(await flows(file, reused), `${name} flows`).toBe(await flows(file, fresh));
+    frames += tree.split('\nFrame ').length;
+  }
+  return frames;
+}
+
+describe('reading every chunk into one buffer', () => {
+  it('changes nothing the trees, fields or flow summaries show, on every sample', async () => {
+    expect(await compare(sampleCaptures())).toBeGreaterThan(1000);
+  });
+  if (haveShared) it('changes nothing on every public corpus capture', async () => expect(await compare(corpusCaptures())).toBeGreaterThan(1000));
+  else it('public corpus', () => skipNote('../shared/corpus/public is absent: buffer reuse checked on samples only'));
+});
