@@ -126,8 +126,14 @@ export function writeFieldsRow(
 ): void {
   const occ = fmt.occurrence;
   const q = fmt.quote === 'n' ? '' : fmt.quote === 'd' ? '"' : "'";
+  // the defaults (one ASCII separator and aggregator byte, no quotes) are written as bytes
+  const sep = oneByte(fmt.separator);
+  const agg = oneByte(fmt.aggregator);
   for (let i = 0; i < columns.length; i++) {
-    if (i) w.str(fmt.separator);
+    if (i) {
+      if (sep >= 0) w.byte(sep);
+      else w.str(fmt.separator);
+    }
     const c = columns[i]!;
     if (c.column) {
       w.str(q);
@@ -136,24 +142,30 @@ export function writeFieldsRow(
       continue;
     }
     const nodes = found.get(c.def!.id);
-    if (!nodes || nodes.length === 0) continue;
-    if (occ === 'a') {
-      w.str(q);
+    if (nodes === undefined) continue;
+    const one = occ === 'a' ? -1 : occ === 'f' ? 0 : occ === 'l' ? nodes.length - 1 : occ - 1;
+    if (one >= nodes.length) continue;
+    if (q) w.str(q);
+    if (one >= 0) {
+      const n = nodes[one]!;
+      writeFieldValue(w, n.def, n.value, n);
+    } else {
       for (let k = 0; k < nodes.length; k++) {
-        if (k) w.str(fmt.aggregator);
+        if (k) {
+          if (agg >= 0) w.byte(agg);
+          else w.str(fmt.aggregator);
+        }
         const n = nodes[k]!;
         writeFieldValue(w, n.def, n.value, n);
       }
-      w.str(q);
-    } else {
-      const n = occ === 'f' ? nodes[0] : occ === 'l' ? nodes[nodes.length - 1] : nodes[occ - 1];
-      if (n) {
-        w.str(q);
-        writeFieldValue(w, n.def, n.value, n);
-        w.str(q);
-      }
     }
+    if (q) w.str(q);
   }
+}
+
+/** The byte of a one-character ASCII text, else -1. */
+function oneByte(s: string): number {
+  return s.length === 1 && s.charCodeAt(0) < 0x80 ? s.charCodeAt(0) : -1;
 }
 
 export function fieldsHeader(columns: readonly FieldColumn[], fmt: FieldsFormat): string {
