@@ -143,8 +143,9 @@ export function writeFieldsRow(
     }
     const nodes = found.get(c.def!.id);
     if (nodes === undefined) continue;
+    // the one occurrence shown, or -1 for all of them
     const one = occ === 'a' ? -1 : occ === 'f' ? 0 : occ === 'l' ? nodes.length - 1 : occ - 1;
-    if (one >= nodes.length) continue;
+    if (one >= nodes.length || (one < 0 && occ !== 'a')) continue;
     if (q) w.str(q);
     if (one >= 0) {
       const n = nodes[one]!;
