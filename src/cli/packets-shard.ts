@@ -6,7 +6,7 @@
  */
 import type { Frame, ReadResult } from '../capture/types.js';
 import { decodeCapture } from '../engine/decode.js';
-import { readResultOf, runShards, shardRead, type ShardJob, type ShardRead, type ShardSpec } from '../engine/parallel.js';
+import { readResultOf, runShards, shardRead, type GiveBack, type ShardJob, type ShardRead, type ShardSpec } from '../engine/parallel.js';
 import { ByteWriter } from '../output/writer.js';
 import { framePrinter, type FrameOut, type FramePrinter, type PacketsOptions } from './packets.js';
 
@@ -29,13 +29,20 @@ export async function packetsShard(
   job: ShardJob,
   shard: ShardSpec,
   emit: (value: unknown, transfer?: ArrayBuffer[]) => void,
+  reclaim: () => ArrayBuffer | undefined,
 ): Promise<{ value: ShardRead } | { mismatch: number }> {
   const o = job.options as PacketsOptions;
   const printer = framePrinter(o) as FramePrinter;
   const text = (o.format ?? 'text') === 'text';
   let part: Part = { frames: [], ends: [], chunks: [], upTo: 0 };
-  // flushed bytes are copied: the writer reuses its buffer
-  const bytes = new ByteWriter((b) => void part.chunks.push(new Uint8Array(b)), PART_BYTES);
+  // flushed bytes are copied (the writer reuses its buffer) into a buffer the main thread
+  // returned, or a new one: fresh memory for every 256 KiB of output cost a third of a core
+  const bytes = new ByteWriter((b) => {
+    const back = b.length <= PART_BYTES ? reclaim() : undefined;
+    const c = new Uint8Array(back ?? new ArrayBuffer(Math.max(b.length, PART_BYTES)), 0, b.length);
+    c.set(b);
+    part.chunks.push(c);
+  }, PART_BYTES);
   const out: FrameOut = {
     line(s) {
       bytes.str(s);
@@ -80,34 +87,30 @@ export async function packetsShard(
   return { value: shardRead(result) };
 }
 
-/** One worker's output as it arrives: frames with their end offsets, and the bytes. */
+/** One worker's output as it arrives: its parts in order, read frame by frame. */
 class ShardStream {
-  private frames: number[] = [];
-  private ends: number[] = [];
-  private next = 0;
+  private readonly parts: Part[] = [];
+  /** Next frame of `parts[0]`. */
+  private at = 0;
   private chunks: Uint8Array[] = [];
   /** Stream offset of `chunks[0]`, and how much of the stream has been copied out. */
   private base = 0;
   private consumed = 0;
   progress = 0;
+  /** Buffers copied out, to go back to the worker. */
+  readonly done: ArrayBuffer[] = [];
+  giveBack: GiveBack | null = null;
 
   add(p: Part): void {
-    if (this.next > 4096) {
-      this.frames = this.frames.slice(this.next);
-      this.ends = this.ends.slice(this.next);
-      this.next = 0;
-    }
-    for (let i = 0; i < p.frames.length; i++) {
-      this.frames.push(p.frames[i]!);
-      this.ends.push(p.ends[i]!);
-    }
+    if (p.frames.length) this.parts.push(p);
     for (const c of p.chunks) this.chunks.push(c);
     this.progress = p.upTo;
   }
 
   /** The next frame with output, or Infinity. */
   get head(): number {
-    return this.next < this.frames.length ? this.frames[this.next]! : Infinity;
+    const p = this.parts[0];
+    return p === undefined ? Infinity : p.frames[this.at]!;
   }
 
   /** Copies the output of the head frames numbered below `before` (at most `max` frames) to `w`
@@ -115,9 +118,13 @@ class ShardStream {
   takeRun(w: ByteWriter, before: number, max: number): number {
     let n = 0;
     let end = this.consumed;
-    while (n < max && this.next < this.frames.length && this.frames[this.next]! < before) {
-      end = this.ends[this.next++]!;
-      n++;
+    for (let p = this.parts[0]; p !== undefined && n < max && p.frames[this.at]! < before; n++) {
+      end = p.ends[this.at++]!;
+      if (this.at === p.frames.length) {
+        this.parts.shift();
+        this.at = 0;
+        p = this.parts[0];
+      }
     }
     while (this.consumed < end) {
       const c = this.chunks[0]!;
@@ -128,9 +135,15 @@ class ShardStream {
       if (to === c.length) {
         this.chunks.shift();
         this.base += c.length;
+        this.done.push(c.buffer as ArrayBuffer);
       }
     }
     return n;
+  }
+
+  /** Returns the copied-out buffers to the worker. */
+  release(): void {
+    if (this.done.length && this.giveBack) this.giveBack(this.done.splice(0));
   }
 }
 
@@ -169,12 +182,14 @@ export async function printShards(
   };
 
   let done = false;
-  const outcome = await runShards({ kind: 'packets', file, options: o }, count, (k, value) => {
+  const outcome = await runShards({ kind: 'packets', file, options: o }, count, (k, value, giveBack) => {
     if (done) return false;
     const s = streams[k]!;
+    s.giveBack = giveBack;
     s.add(value as Part);
     frontier = Math.min(...streams.map((x) => x.progress));
     if (!drain(frontier)) done = true;
+    for (const x of streams) x.release();
     return !done;
   });
   if (!outcome.ok) {

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { CaptureError, type CaptureErrorKind, type ReadResult } from '../capture/types.js';
 
 /** What a worker runs (engine/worker.ts dispatches on `kind`). */
@@ -85,13 +85,16 @@ export function shardCount(file: string, requested?: string, auto = false): numb
 
 export type ShardOutcome = { ok: true; values: unknown[]; stopped: boolean } | { ok: false; mismatch: number };
 
+/** Gives buffers a worker transferred back to it, for reuse (see ShardRunner's `reclaim`). */
+export type GiveBack = (buffers: ArrayBuffer[]) => void;
+
 /**
- * Runs `job` in `count` workers. `onPart(shard, value)` receives each worker's intermediate
- * results as they come (returning false ends the run); the promise resolves with each worker's
- * final value (by shard), or with the lowest mismatching frame once every worker stopped. A
- * worker's error rejects it.
+ * Runs `job` in `count` workers. `onPart(shard, value, giveBack)` receives each worker's
+ * intermediate results as they come (returning false ends the run); the promise resolves with
+ * each worker's final value (by shard), or with the lowest mismatching frame once every worker
+ * stopped. A worker's error rejects it.
  */
-export function runShards(job: ShardJob, count: number, onPart?: (shard: number, value: unknown) => boolean | void): Promise<ShardOutcome> {
+export function runShards(job: ShardJob, count: number, onPart?: (shard: number, value: unknown, giveBack: GiveBack) => boolean | void): Promise<ShardOutcome> {
   return new Promise((resolve, reject) => {
     const values: unknown[] = new Array(count);
     const workers: Worker[] = [];
@@ -107,8 +110,13 @@ export function runShards(job: ShardJob, count: number, onPart?: (shard: number,
       } else resolve({ ok: true, values, stopped });
     };
     for (let i = 0; i < count; i++) {
+      const ch = new MessageChannel();
+      const giveBack: GiveBack = (buffers) => {
+        if (!finished && buffers.length) ch.port1.postMessage(buffers, buffers);
+      };
       const w = new Worker(WORKER, {
-        workerData: { job, shard: { index: i, count } satisfies ShardSpec },
+        workerData: { job, shard: { index: i, count } satisfies ShardSpec, returns: ch.port2 },
+        transferList: [ch.port2],
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       });
       workers.push(w);
@@ -117,7 +125,7 @@ export function runShards(job: ShardJob, count: number, onPart?: (shard: number,
         if (failed || finished) return;
         switch (m.type) {
           case 'part':
-            if (stopped || onPart?.(i, m.value) !== false) return;
+            if (stopped || onPart?.(i, m.value, giveBack) !== false) return;
             stopped = true;
             for (const o of workers) void o.terminate();
             return;
@@ -146,6 +154,7 @@ export function runShards(job: ShardJob, count: number, onPart?: (shard: number,
         reject(e);
       });
       w.on('exit', () => {
+        ch.port1.close();
         if (!finished && !failed) {
           finished = true;
           // terminated after another worker's mismatch

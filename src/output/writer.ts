@@ -27,6 +27,8 @@ const POW10 = Array.from({ length: 17 }, (_, i) => 10 ** i);
 /** Strings shorter than this are copied by a charCodeAt loop (ASCII), longer ones by Node. */
 const SHORT = 24;
 const ZERO = 0x30;
+/** "00" to "99": the two digits of i at 2i and 2i+1. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => ZERO + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 const MINUS = 0x2d;
 const DOT = 0x2e;
 
@@ -127,20 +129,47 @@ export class ByteWriter {
     this.digits(n, 1);
   }
 
-  /** The common case of `num`: most field values are unsigned and below 2^32. */
+  /** The common case of `num`: most field values are unsigned and below 2^32. Digits go in
+   * pairs from a table, in int32 arithmetic (V8 divides those by a constant with a multiply):
+   * above 99999 one floating division splits off the last five digits. */
   private uint32(n: number): void {
     this.room(10);
+    if (n < 100000) return this.upTo5(n);
+    const hi = Math.floor(n / 100000);
+    this.upTo5(hi);
+    this.five(n - hi * 100000);
+  }
+
+  /** 0 <= n < 100000, without leading zeros. */
+  private upTo5(n: number): void {
     const buf = this.buf;
-    if (n < 10) {
-      buf[this.pos++] = ZERO + n;
-      return;
-    }
-    let p = (this.pos += n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : decimalLength(n));
-    do {
-      const q = (n / 10) >>> 0;
-      buf[--p] = ZERO + (n - q * 10);
+    let p = (this.pos += n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5);
+    while (n >= 100) {
+      const q = (n / 100) | 0;
+      const r = (n - q * 100) << 1;
+      buf[--p] = PAIRS[r + 1]!;
+      buf[--p] = PAIRS[r]!;
       n = q;
-    } while (n !== 0);
+    }
+    if (n >= 10) {
+      buf[--p] = PAIRS[(n << 1) + 1]!;
+      buf[--p] = PAIRS[n << 1]!;
+    } else buf[--p] = ZERO + n;
+  }
+
+  /** 0 <= n < 100000 as exactly five digits. */
+  private five(n: number): void {
+    const buf = this.buf;
+    const p = this.pos;
+    const a = (n / 1000) | 0;
+    const r = (n - a * 1000) | 0;
+    const b = (r / 10) | 0;
+    buf[p] = ZERO + ((a / 10) | 0);
+    buf[p + 1] = ZERO + (a % 10);
+    buf[p + 2] = PAIRS[b << 1]!;
+    buf[p + 3] = PAIRS[(b << 1) + 1]!;
+    buf[p + 4] = ZERO + (r - b * 10);
+    this.pos = p + 5;
   }
 
   /** A bigint as `String(n)` prints it. */
@@ -167,8 +196,7 @@ export class ByteWriter {
   /** `v` (taken as uint32) in lower-case hex without prefix, zero-padded to `width`. */
   hexDigits(v: number, width: number): void {
     v >>>= 0;
-    let nd = 1;
-    while (nd < 8 && v >>> (nd * 4) !== 0) nd++;
+    const nd = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
     const w = nd > width ? nd : width;
     if (w > 60) return this.str(v.toString(16).padStart(width, '0'));
     this.room(w);

@@ -56,6 +56,10 @@ describe('ByteWriter', () => {
     for (const n of edges) expect(written((w) => w.num(n)), `${n}`).toBe(String(n));
     const all = Array.from({ length: 20000 }, (_, i) => i);
     expect(written((w) => all.forEach((n) => (w.num(n), w.byte(0x20))), 1024)).toBe(all.join(' ') + ' ');
+    // uint32s of every length, split at five digits for the pairs table
+    let x = 12345;
+    const u32 = Array.from({ length: 20000 }, (_, i) => ((x = (Math.imul(x, 1103515245) + 12345) | 0) >>> 0) >>> (i % 32));
+    expect(written((w) => u32.forEach((n) => (w.num(n), w.byte(0x20))), 1024)).toBe(u32.join(' ') + ' ');
   });
 
   it('writes bigints as String(n) does', () => {
