@@ -8,30 +8,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConversationTable } from '../../src/analysis/conversations.js';
 import type { ReadOptions } from '../../src/capture/index.js';
-import { framePrinter, type FrameOut, type PacketsOptions } from '../../src/cli/packets.js';
+import type { PacketsOptions } from '../../src/cli/packets.js';
 import { decodeCapture } from '../../src/engine/decode.js';
-import { ByteWriter } from '../../src/output/writer.js';
 import { flowJson } from '../../src/report/flows-text.js';
 import { corpusCaptures, haveShared, sampleCaptures, skipNote } from '../helpers/paths.js';
+import { printedPackets } from '../helpers/print.js';
 
 /** A few frames a chunk: bytes kept past their frame are soon overwritten. */
 const CHUNK = 6 * 1024;
 
 async function packets(file: string, o: PacketsOptions, read: ReadOptions): Promise<string> {
-  const printer = framePrinter(o);
-  if (typeof printer === 'string') throw new Error(printer);
-  const chunks: Buffer[] = [];
-  const bytes = new ByteWriter((b) => void chunks.push(Buffer.from(b)), 1 << 16);
-  const out: FrameOut = {
-    line(s) {
-      bytes.str(s);
-      bytes.newline();
-    },
-    bytes,
-  };
-  await decodeCapture(file, { ...printer.decode, read }, (d) => printer.frame(d, out));
-  bytes.flush();
-  return Buffer.concat(chunks).toString('latin1');
+  return (await printedPackets(file, o, (d) => ({ ...d, read }))).text;
 }
 
 async function flows(file: string, read: ReadOptions): Promise<string> {

@@ -4,41 +4,13 @@
  * nothing from there. Every output here is compared with a full decode of the same frames, on
  * every sample and, when ../shared is there, every public corpus capture.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { framePrinter, type FrameOut, type FramePrinter, type PacketsOptions } from '../../src/cli/packets.js';
-import { decodeCapture, type DecodeOptions } from '../../src/engine/decode.js';
-import { ByteWriter } from '../../src/output/writer.js';
-import { corpusCaptures, haveShared, repoRoot, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
-
-/** Output of a decode through the printer of `o`, with the decode options changed by `tweak`. */
-async function printed(file: string, o: PacketsOptions, tweak: (d: DecodeOptions) => DecodeOptions): Promise<{ text: string; cutAt?: number }> {
-  const printer = framePrinter(o) as FramePrinter;
-  const chunks: Buffer[] = [];
-  const bytes = new ByteWriter((b) => void chunks.push(Buffer.from(b)), 1 << 16);
-  const out: FrameOut = {
-    line(s) {
-      bytes.str(s);
-      bytes.newline();
-    },
-    bytes,
-  };
-  const run = await decodeCapture(file, tweak(printer.decode), (d) => printer.frame(d, out));
-  bytes.flush();
-  return { text: Buffer.concat(chunks).toString('latin1'), cutAt: run.cutAt };
-}
-
-/** The CLI's output (one thread: the speculation, then a full decode after a failed bet). */
-function cli(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', PCAPSCOPE_THREADS: '1' };
-    execFile(process.execPath, [path.join(repoRoot, 'bin/pcapscope.js'), ...args], { env, maxBuffer: 1 << 28, encoding: 'latin1' }, (err, stdout) => {
-      if (err && typeof (err as { code?: unknown }).code !== 'number') reject(err);
-      else resolve(stdout);
-    });
-  });
-}
+import { framePrinter, type FramePrinter, type PacketsOptions } from '../../src/cli/packets.js';
+import type { DecodeOptions } from '../../src/engine/decode.js';
+import { printedPackets } from '../helpers/print.js';
+import { runCli } from '../helpers/cli.js';
+import { corpusCaptures, haveShared, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
 
 const FILTERS = [
   'tcp.analysis.retransmission || tcp.analysis.duplicate_ack',
@@ -67,21 +39,22 @@ describe('speculative transport-only decoding', () => {
   it('holds where no kept frame needs more: retransmissions of a bulk transfer, dup ACKs', async () => {
     const file = path.join(samplesDir, 'lossy-bulk.pcap');
     const o = { filter: FILTERS[0] };
-    const bet = await printed(file, o, (d) => d);
+    const bet = await printedPackets(file, o, (d) => d);
     expect(bet.cutAt).toBeUndefined();
     expect(bet.text.split('\n').length).toBeGreaterThan(20);
-    expect(bet.text).toBe((await printed(file, o, full)).text);
+    expect(bet.text).toBe((await printedPackets(file, o, full)).text);
   });
 
   it('stops at the first kept frame a full decode would take further, and the CLI decodes again in full after it', async () => {
     const file = path.join(samplesDir, 'http-keepalive.pcap');
     const o = { filter: 'tcp.len > 0' };
-    const bet = await printed(file, o, (d) => d);
+    const bet = await printedPackets(file, o, (d) => d);
     expect(bet.cutAt).toBeGreaterThan(0);
-    const whole = (await printed(file, o, full)).text;
+    const whole = (await printedPackets(file, o, full)).text;
     expect(whole).toContain('HTTP');
     expect(whole.startsWith(bet.text)).toBe(true);
-    expect(await cli(['packets', '-Y', o.filter, file])).toBe(whole);
+    // the CLI: the bet, then one full decode after what it printed
+    expect(runCli(['packets', '-Y', o.filter, file]).stdout).toBe(Buffer.from(whole, 'latin1').toString('utf8'));
   });
 
   /** The bet's output equals the full decode's, or is its beginning where the bet stopped (the
@@ -90,8 +63,8 @@ describe('speculative transport-only decoding', () => {
     let held = 0;
     for (const file of files) {
       for (const filter of FILTERS) {
-        const expected = (await printed(file, { filter }, full)).text;
-        const bet = await printed(file, { filter }, (d) => d);
+        const expected = (await printedPackets(file, { filter }, full)).text;
+        const bet = await printedPackets(file, { filter }, (d) => d);
         const what = `${path.basename(file)}: ${filter}`;
         if (bet.cutAt === undefined) {
           expect(bet.text, what).toBe(expected);
