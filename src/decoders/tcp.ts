@@ -23,11 +23,11 @@
  */
 import type { DecodeContext, DecodeResult, Next } from './core/context.js';
 import { expert, type ExpertDef } from './core/expert.js';
-import { field, protocol, type FieldDef } from './core/fields.js';
+import { field, fieldByName, protocol, type FieldDef } from './core/fields.js';
 import { latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder } from './core/registry.js';
-import type { AddOptions, Tree } from './core/tree.js';
+import { FieldCollector, type AddOptions, type Tree } from './core/tree.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fields
@@ -1158,7 +1158,9 @@ const TIMESTAMPS: AddOptions = { text: '[Timestamps]', generated: true };
  * text it drops is built. Returns false when decoding stopped early (then nothing is handed to a
  * sub-dissector). */
 export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnalysis | undefined): boolean {
-  const t = layer.tree;
+  const tree = layer.tree;
+  // a collector that wants no TCP field but the analysis ones (`-Y tcp.analysis.…`) gets no other
+  const t = tree !== undefined && !tree.full && !headerWanted(ctx.rootTree) ? undefined : tree;
   /** Every item keeps its text (otherwise only kept protocol nodes do, see `keepsText`). */
   const full = t !== undefined && t.full;
   /** The protocol item's text is kept: appended `, Seq: ...` parts are built. */
@@ -1332,7 +1334,7 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     }
   } else layer.optionsComplete = true;
   if (cols) ctx.appendInfo(info);
-  if (a && a.hasTa) renderAnalysis(ctx, a, t, off);
+  if (a && a.hasTa) renderAnalysis(ctx, a, tree, off);
   // Payload
   if (layer.payloadCaptured > 0 && t) {
     const po = layer.payloadOffset;
@@ -1376,6 +1378,31 @@ const PREFIX = {
 const SEQ_ACK_ANALYSIS: AddOptions = { generated: true, text: '[SEQ/ACK analysis]' };
 const ANALYSIS_FLAGS: AddOptions = { generated: true, text: '[TCP Analysis Flags]' };
 const DUPLICATE_ACK: AddOptions = { generated: true, text: '[This is a TCP duplicate ack]' };
+
+/** Fields only `renderAnalysis` adds (by id; made on first use, once every field exists). */
+let analysisOnly: Set<number> | null = null;
+/** Protocols whose fields `renderTcp` adds (its decoder's `fieldPrefixes`, and expert items). */
+const RENDERED_PREFIXES = new Set(['tcp', 'mptcp', 'text', '_ws']);
+let headerRoot: FieldCollector | null = null;
+let headerWants = true;
+
+/** Whether the field collector `root` wants a field `renderTcp` adds outside the analysis
+ * subtree; true for any other tree. Kept for the last collector asked (one per run). */
+function headerWanted(root: Tree | undefined): boolean {
+  if (!(root instanceof FieldCollector)) return true;
+  if (root === headerRoot) return headerWants;
+  if (!analysisOnly) {
+    const experts = [ei.reusedPorts, ei.retransmission, ei.fastRetransmission, ei.spuriousRetransmission, ei.outOfOrder, ei.lostSegment, ei.ackLostSegment];
+    experts.push(ei.windowUpdate, ei.windowFull, ei.keepAlive, ei.keepAliveAck, ei.duplicateAck, ei.zeroWindowProbe, ei.zeroWindow, ei.zeroWindowProbeAck);
+    const defs = [hf.analysis, hf.acksFrame, hf.ackRtt, hf.initialRtt, hf.bytesInFlight, hf.pushBytesSent, hf.analysisFlags, hf.rto, hf.rtoFrame];
+    defs.push(hf.duplicateAck, hf.duplicateAckNum, hf.duplicateAckFrame);
+    analysisOnly = new Set([...defs.map((d) => d.id), ...experts.flatMap((e) => fieldByName(e.name)?.id ?? [])]);
+  }
+  const only = analysisOnly;
+  headerRoot = root;
+  headerWants = root.wantsAny((d) => RENDERED_PREFIXES.has(d.name.split('.', 1)[0]!) && !only.has(d.id));
+  return headerWants;
+}
 
 /** `tcp_print_sequence_number_analysis`: the SEQ/ACK tree, experts and Info prefixes. Wireshark
  * prepends each prefix, so the last one added ends up first. */

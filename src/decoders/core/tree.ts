@@ -1,4 +1,4 @@
-import type { FieldDef } from './fields.js';
+import { fieldById, type FieldDef } from './fields.js';
 import type { NsTime } from './format.js';
 
 /** A field's value: integers as numbers (uint64 as bigint), IPv4 as a uint32 number, IPv6 and
@@ -184,6 +184,13 @@ export class FieldCollector implements Tree {
 
   wants(def: FieldDef): boolean {
     return def.id < this.wanted.length && this.wanted[def.id] === 1;
+  }
+
+  /** Whether a wanted field satisfies `pred`: a decoder may leave out a part of its tree none of
+   * whose fields is wanted (the caller keeps the answer for this collector). */
+  wantsAny(pred: (def: FieldDef) => boolean): boolean {
+    for (let id = 0; id < this.wanted.length; id++) if (this.wanted[id] === 1 && pred(fieldById(id))) return true;
+    return false;
   }
 
   get full(): boolean {
