@@ -21,7 +21,7 @@
  * Not done here: checksum verification (tshark's default is off), reassembly and the texts it
  * adds (` [TCP segment of a reassembled PDU]`, `[Reassembly error ...]`).
  */
-import type { DecodeContext, DecodeResult, Next } from './core/context.js';
+import type { ColumnText, DecodeContext, DecodeResult, Next } from './core/context.js';
 import { expert, type ExpertDef } from './core/expert.js';
 import { field, fieldByName, protocol, type FieldDef } from './core/fields.js';
 import { latin1 } from './core/format.js';
@@ -536,7 +536,8 @@ export const tcpDecoder: Decoder = {
     const srcPort = v.getUint16(offset);
     const dstPort = v.getUint16(offset + 2);
     ctx.setProtocol('TCP');
-    if (ctx.columns) ctx.setInfo(`${srcPort} \u2192 ${dstPort}`);
+    // (built when read: a filter drops most frames unprinted)
+    if (ctx.columns) ctx.setInfo(() => `${srcPort} \u2192 ${dstPort}`);
     const ip = enclosingIp(ctx) as IpLikeLayer | undefined;
     const layer = ctx.addLayer<TcpLayer>({
       proto: 'tcp',
@@ -1193,12 +1194,8 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     const p = t?.add(hf.text, off, 0, null, { text: msg });
     ctx.issue('tcp', ei.shortSegment, p, off, 0, msg);
   }
-  let info = '';
-  if (cols) {
-    info += ` [${tcpFlagsToString(flags, ace)}] Seq=${seqShown >>> 0}`;
-    if (flags & TH_ACK) info += ` Ack=${ackShown >>> 0}`;
-    info += ` Win=${winShown >>> 0}`;
-  }
+  /** The Info text after the ports so far (`urg`, `len`: -1 when not shown), built when read. */
+  const info = (urg: number, len: number, tail: string): ColumnText => () => infoText(flags, ace, seqShown, ackShown, winShown, urg, len) + tail;
   if (protoText) t.appendText(`, Seq: ${seqShown >>> 0}`);
   const inIcmpV4 = ctx.errorDepth > 0 && enclosingIp(ctx)?.proto === 'ip';
   if (!inIcmpV4 && t) {
@@ -1208,7 +1205,7 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   }
   const hl = layer.hdrLen;
   if (hl < 20) {
-    if (cols) ctx.appendInfo(info + `, bogus TCP header length (${hl}, must be at least 20)`);
+    if (cols) ctx.appendInfo(info(-1, -1, `, bogus TCP header length (${hl}, must be at least 20)`));
     const hi = t?.add(hf.hdrLen, off + 12, 1, hl, full ? { text: hdrLenText(hl) } : undefined);
     ctx.issue('tcp', ei.bogusHeaderLength, hi, off + 12, 1, `Bogus TCP header length (${hl}, must be at least 20)`);
     return false;
@@ -1288,7 +1285,7 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
 
   // Checksum and urgent pointer may lie past the captured bytes.
   if (layer.fail !== FAIL_NONE && layer.failOffset <= off + 16) {
-    if (cols) ctx.appendInfo(info);
+    if (cols) ctx.appendInfo(info(-1, -1, ''));
     markFail(ctx, layer, t);
     return false;
   }
@@ -1297,17 +1294,14 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     t.add(hf.checksumStatus, off + 16, 0, 2, CHECKSUM_STATUS);
   }
   if (layer.fail !== FAIL_NONE && layer.failOffset <= off + 18) {
-    if (cols) ctx.appendInfo(info);
+    if (cols) ctx.appendInfo(info(-1, -1, ''));
     markFail(ctx, layer, t);
     return false;
   }
   const ui = t?.add(hf.urgentPointer, off + 18, 2, layer.urgent);
-  if (flags & TH_URG) {
-    if (cols) info += ` Urg=${layer.urgent}`;
-  } else if (layer.urgent !== 0) {
-    ctx.issue('tcp', ei.urgentNonzero, ui, off + 18, 2);
-  }
-  if (hasSeglen && cols) info += ` Len=${seglen}`;
+  const urg = flags & TH_URG ? layer.urgent : -1;
+  if (urg < 0 && layer.urgent !== 0) ctx.issue('tcp', ei.urgentNonzero, ui, off + 18, 2);
+  const len = hasSeglen ? seglen : -1;
 
   const end = off + layer.length;
   const optlen = hl - 20;
@@ -1322,18 +1316,19 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     tt.add(hf.timeRelative, off, 0, a.timeRelative, full ? { generated: true, text: `[Time since first frame in this TCP stream: ${reltime(a.timeRelative)} seconds]` } : GENERATED);
     tt.add(hf.timeDelta, off, 0, a.timeDelta, full ? { generated: true, text: `[Time since previous frame in this TCP stream: ${reltime(a.timeDelta)} seconds]` } : GENERATED);
   }
+  let optInfo = '';
   if (optlen > 0) {
     const w = W;
     w.reset(ctx, layer, end, optsNode, cols, a ? a.peerBase : 0, ackShown >>> 0);
     walkOptions(ctx, layer, end, w);
-    info += w.info;
+    optInfo = w.info;
     if (layer.fail !== FAIL_NONE) {
-      if (cols) ctx.appendInfo(info);
+      if (cols) ctx.appendInfo(info(urg, len, optInfo));
       markFail(ctx, layer, t);
       return false;
     }
   } else layer.optionsComplete = true;
-  if (cols) ctx.appendInfo(info);
+  if (cols) ctx.appendInfo(info(urg, len, optInfo));
   if (a && a.hasTa) renderAnalysis(ctx, a, tree, off);
   // Payload
   if (layer.payloadCaptured > 0 && t) {
@@ -1378,6 +1373,16 @@ const PREFIX = {
 const SEQ_ACK_ANALYSIS: AddOptions = { generated: true, text: '[SEQ/ACK analysis]' };
 const ANALYSIS_FLAGS: AddOptions = { generated: true, text: '[TCP Analysis Flags]' };
 const DUPLICATE_ACK: AddOptions = { generated: true, text: '[This is a TCP duplicate ack]' };
+
+/** Info after the ports: flags, numbers, and the urgent pointer and length unless -1. */
+function infoText(flags: number, ace: boolean, seq: number, ack: number, win: number, urg: number, len: number): string {
+  let s = ` [${tcpFlagsToString(flags, ace)}] Seq=${seq >>> 0}`;
+  if (flags & TH_ACK) s += ` Ack=${ack >>> 0}`;
+  s += ` Win=${win >>> 0}`;
+  if (urg >= 0) s += ` Urg=${urg}`;
+  if (len >= 0) s += ` Len=${len}`;
+  return s;
+}
 
 /** Fields only `renderAnalysis` adds (by id; made on first use, once every field exists). */
 let analysisOnly: Set<number> | null = null;
