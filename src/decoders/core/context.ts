@@ -129,7 +129,13 @@ export class DecodeContext {
   setInfo(text: ColumnText): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
-    const parts = (r.infoParts ??= []);
+    const parts = r.infoParts;
+    // an empty text adds nothing to an empty column (IPv4 clears it for every frame); a fresh
+    // list costs less than emptying one (V8 then drops its storage and the push allocates again)
+    if (parts === null || r.infoFence === 0) {
+      if (text !== '' || parts !== null) r.infoParts = text === '' ? null : [text];
+      return;
+    }
     if (parts.length > r.infoFence) parts.length = r.infoFence;
     parts.push(text);
   }
