@@ -549,8 +549,9 @@ export class ConnectionTracker {
 
     // coverage: gaps and duplicate bytes (the ACK first: it reveals the peer's holes)
     const out = this.chunks;
+    // (emptied only when not: V8 drops an array's storage at length 0, and gaps are rare)
     if (ackf && !rst) {
-      out.length = 0;
+      if (out.length !== 0) out.length = 0;
       peer.peerAck(e.ack, e.frame, out);
       this.gaps(out, p);
     }
@@ -563,7 +564,7 @@ export class ConnectionTracker {
       seg.len = e.len;
       seg.payload = e.payload;
       seg.keepAlive = (a & TA.KEEP_ALIVE) !== 0;
-      out.length = 0;
+      if (out.length !== 0) out.length = 0;
       cov.push(seg, out);
       // the ACKs the peer sent before this side's first data
       if (s.firstPeerAck !== null) {
