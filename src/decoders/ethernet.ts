@@ -47,13 +47,7 @@ export const ethernetDecoder: Decoder = {
     });
     const d = ctx.data;
     ctx.setProtocol('ETHERNET');
-    if (ctx.columns) {
-      ctx.setAddresses(
-        () => macToString(d.subarray(offset + 6, offset + 12)),
-        () => macToString(d.subarray(offset, offset + 6)),
-        false,
-      );
-    }
+    if (ctx.columns) ctx.setMacAddresses(d, offset + 6, offset);
     const is8023 = type <= 1500;
     const t = tree?.add(
       hf.eth,

@@ -559,7 +559,7 @@ export const ipv4Decoder: Decoder = {
     }
     ctx.need('ip', offset + 12, 4, end);
     const src = u32(d, offset + 12);
-    if (ctx.columns) ctx.setAddresses(() => ipv4ToString(src), '', true);
+    if (ctx.columns) ctx.setAddresses(src, '', true);
     if (ipTree) {
       const s = full || ipTree.wants(hf.srcHost) || ipTree.wants(hf.host) ? ipv4ToString(src) : '';
       ipTree.add(hf.src, offset + 12, 4, src);
@@ -603,7 +603,7 @@ export const ipv4Decoder: Decoder = {
         ipTree.add(hf.host, offset + 16, 4, s, { generated: true, hidden: true });
       }
     }
-    if (ctx.columns) ctx.setAddresses(() => ipv4ToString(src), () => ipv4ToString(dst), true);
+    if (ctx.columns) ctx.setAddresses(src, dst, true);
 
     if (hlen > 20) {
       // The options subtree covers them all: missing bytes are an exception right away.

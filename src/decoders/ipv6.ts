@@ -260,10 +260,10 @@ export const ipv6Decoder: Decoder = {
     t?.add(hf.hlim, offset + 7, 1, hlim);
     ctx.need('ipv6', offset + 8, 16, end);
     if (t) addAddress(t, d, offset + 8, hf.src, hf.srcHost);
-    if (ctx.columns) ctx.setAddresses(() => ipv6ToString(layer.src), '', true);
+    if (ctx.columns) ctx.setAddresses(layer.src, '', true);
     ctx.need('ipv6', offset + 24, 16, end);
     if (t) addAddress(t, d, offset + 24, hf.dst, hf.dstHost);
-    if (ctx.columns) ctx.setAddresses(() => ipv6ToString(layer.src), () => ipv6ToString(layer.dst), true);
+    if (ctx.columns) ctx.setAddresses(layer.src, layer.dst, true);
     let dstForColumns = d.subarray(offset + 24, offset + 40);
 
     if (plen === 0 && nxt0 === 0) {
@@ -409,7 +409,7 @@ export const ipv6Decoder: Decoder = {
 
 function finishColumns(ctx: DecodeContext, layer: Ipv6Layer, dst: Uint8Array): void {
   layer.dst = dst;
-  if (ctx.columns) ctx.setAddresses(() => ipv6ToString(layer.src), () => ipv6ToString(dst), true);
+  if (ctx.columns) ctx.setAddresses(layer.src, dst, true);
 }
 
 /** What follows the extension headers: the `ip.proto` table, or `data`. */

@@ -1,6 +1,7 @@
 import type { ExpertDef } from './expert.js';
 import { expertField, expertGroupField, expertMessageField, expertSeverityField, GROUP_VALUE, malformedField, SEVERITY_VALUE, shortField } from './expert.js';
 import { fieldByName } from './fields.js';
+import { ipv4ToString, ipv6ToString, macToString } from './format.js';
 import type { Columns, Layer, Packet } from './packet.js';
 import type { Decoder, Registry, Session } from './registry.js';
 import type { Tree } from './tree.js';
@@ -53,10 +54,15 @@ export class DecodeContext {
   /** Wireshark's column fence: `setInfo` keeps the pieces before it (analysis prefixes). */
   private infoFence = 0;
   private protoText = '';
-  private netSrc: ColumnText = '';
-  private netDst: ColumnText = '';
-  private dlSrc: ColumnText = '';
-  private dlDst: ColumnText = '';
+  private netSrc: AddressText = '';
+  private netDst: AddressText = '';
+  private dlSrc: AddressText = '';
+  private dlDst: AddressText = '';
+  /** Ethernet addresses as offsets of two 6-byte MACs in `macData` (no text, no closure: an IP
+   * layer above nearly always replaces them). */
+  private macData: Uint8Array | null = null;
+  private macSrc = 0;
+  private macDst = 0;
 
   constructor(
     readonly packet: Packet,
@@ -166,7 +172,7 @@ export class DecodeContext {
   }
 
   /** Source/destination columns: network addresses win over link-layer ones. */
-  setAddresses(src: ColumnText, dst: ColumnText, network: boolean): void {
+  setAddresses(src: AddressText, dst: AddressText, network: boolean): void {
     if (this.errorDepth !== 0) return;
     const r = this.root();
     if (network) {
@@ -175,7 +181,17 @@ export class DecodeContext {
     } else {
       r.dlSrc = src;
       r.dlDst = dst;
+      r.macData = null;
     }
+  }
+
+  /** Link-layer source and destination: the MACs at `src` and `dst` in `data`. */
+  setMacAddresses(data: Uint8Array, src: number, dst: number): void {
+    if (this.errorDepth !== 0) return;
+    const r = this.root();
+    r.macData = data;
+    r.macSrc = src;
+    r.macDst = dst;
   }
 
   /** Records an expert item, and its field in the tree. */
@@ -222,9 +238,12 @@ export class DecodeContext {
   /** Source and destination columns: network addresses win over link-layer ones. */
   addressColumn(dst: boolean): string {
     const net = dst ? this.netDst : this.netSrc;
-    const dl = dst ? this.dlDst : this.dlSrc;
-    const t = net !== '' ? net : dl;
-    return typeof t === 'string' ? t : t();
+    if (net !== '') return addressText(net);
+    if (this.macData !== null) {
+      const at = dst ? this.macDst : this.macSrc;
+      return macToString(this.macData.subarray(at, at + 6));
+    }
+    return addressText(dst ? this.dlDst : this.dlSrc);
   }
 
   get protocolColumn(): string {
@@ -242,6 +261,17 @@ export class DecodeContext {
  * most frames, and their column texts are then never built. It must depend on values fixed at
  * the time it was given (numbers, bytes of the frame), never on state that later frames change. */
 export type ColumnText = string | (() => string);
+
+/** An address column: text (or a function making it), an IPv4 address as a uint32, or an IPv6
+ * address's 16 bytes; formatted when the column is read, without a closure per frame. */
+export type AddressText = ColumnText | number | Uint8Array;
+
+function addressText(a: AddressText): string {
+  if (typeof a === 'string') return a;
+  if (typeof a === 'number') return ipv4ToString(a);
+  if (a instanceof Uint8Array) return ipv6ToString(a);
+  return a();
+}
 
 /** A packet's columns, each built on first read. */
 class DeferredColumns implements Columns {
