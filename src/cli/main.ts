@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-z, --stat <stat>', "tshark statistics: conv,tcp or conv,udp, optionally ',FILTER' (repeatable)", collect, [])
     .option('--tshark-conv', 'print exactly what tshark -q -z conv,tcp prints')
     .option('-d, --detail', 'after the table, what happened to each TCP connection')
-    .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default 1)', threadsArg)
+    .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB)', threadsArg)
     .action(async (file: string, opts) => {
       code = await flowsCommand(file, opts);
     });

@@ -49,7 +49,7 @@ export function readResultOf(r: ShardRead | undefined): ReadResult {
 /** Files smaller than this decode in one thread: starting workers costs more than it saves. */
 const MIN_PARALLEL_BYTES = 32 << 20;
 const MAX_WORKERS = 16;
-/** Files this large decode in workers by default where that pays (`auto`). */
+/** Files this large decode in workers by default. */
 const AUTO_PARALLEL_BYTES = 256 << 20;
 const WORKER = new URL('./worker.js', import.meta.url);
 /** A worker's young generation: per-frame objects die young, and fewer scavenges left more of
@@ -58,12 +58,11 @@ const WORKER = new URL('./worker.js', import.meta.url);
 const WORKER_YOUNG_GENERATION_MB = 64;
 
 /** How many workers to use for `file`: `requested` (`--threads`), else `PCAPSCOPE_THREADS`, else
- * with `auto` one per core (at most 4) for a file of 256 MiB or more, else 1 (none). Standard
- * input always decodes in one thread, and so does a file under 32 MiB unless the environment
- * variable asks (the tests do). Measured on the 2-core benchmark machine (README, "Speed"): two
- * workers make `packets` ~1.3x faster on the 1 GB capture, but not `flows`, whose one thread
- * already keeps the second core busy with V8's garbage collector: callers pass `auto` for what pays. */
-export function shardCount(file: string, requested?: string, auto = false): number {
+ * one per core (at most 4) for a file of 256 MiB or more, else 1 (none). Standard input always
+ * decodes in one thread, and so does a file under 32 MiB unless the environment variable asks (the
+ * tests do). Measured on the 2-core benchmark machine (README, "Speed"): two workers make
+ * `packets` and `flows` 1.1–1.2x faster on the 1 GB capture. */
+export function shardCount(file: string, requested?: string): number {
   // run from the TypeScript sources (tests): there is no compiled worker to start
   if (!existsSync(WORKER) || file === '-') return 1;
   const asked = requested ?? process.env.PCAPSCOPE_THREADS;
@@ -76,7 +75,7 @@ export function shardCount(file: string, requested?: string, auto = false): numb
   } catch {
     return 1;
   }
-  if (asked === undefined) return auto && size >= AUTO_PARALLEL_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+  if (asked === undefined) return size >= AUTO_PARALLEL_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 1;
   const n = Math.max(1, Math.min(MAX_WORKERS, Number(asked)));
   // the environment variable forces workers on small files too
   if (requested !== undefined && size < MIN_PARALLEL_BYTES) return 1;
