@@ -1194,8 +1194,6 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     const p = t?.add(hf.text, off, 0, null, { text: msg });
     ctx.issue('tcp', ei.shortSegment, p, off, 0, msg);
   }
-  /** The Info text after the ports so far (`urg`, `len`: -1 when not shown), built when read. */
-  const info = (urg: number, len: number, tail: string): ColumnText => () => infoText(flags, ace, seqShown, ackShown, winShown, urg, len) + tail;
   if (protoText) t.appendText(`, Seq: ${seqShown >>> 0}`);
   const inIcmpV4 = ctx.errorDepth > 0 && enclosingIp(ctx)?.proto === 'ip';
   if (!inIcmpV4 && t) {
@@ -1205,7 +1203,7 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   }
   const hl = layer.hdrLen;
   if (hl < 20) {
-    if (cols) ctx.appendInfo(info(-1, -1, `, bogus TCP header length (${hl}, must be at least 20)`));
+    if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, -1, -1, `, bogus TCP header length (${hl}, must be at least 20)`));
     const hi = t?.add(hf.hdrLen, off + 12, 1, hl, full ? { text: hdrLenText(hl) } : undefined);
     ctx.issue('tcp', ei.bogusHeaderLength, hi, off + 12, 1, `Bogus TCP header length (${hl}, must be at least 20)`);
     return false;
@@ -1285,7 +1283,7 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
 
   // Checksum and urgent pointer may lie past the captured bytes.
   if (layer.fail !== FAIL_NONE && layer.failOffset <= off + 16) {
-    if (cols) ctx.appendInfo(info(-1, -1, ''));
+    if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, -1, -1, ''));
     markFail(ctx, layer, t);
     return false;
   }
@@ -1294,7 +1292,7 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     t.add(hf.checksumStatus, off + 16, 0, 2, CHECKSUM_STATUS);
   }
   if (layer.fail !== FAIL_NONE && layer.failOffset <= off + 18) {
-    if (cols) ctx.appendInfo(info(-1, -1, ''));
+    if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, -1, -1, ''));
     markFail(ctx, layer, t);
     return false;
   }
@@ -1323,12 +1321,12 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     walkOptions(ctx, layer, end, w);
     optInfo = w.info;
     if (layer.fail !== FAIL_NONE) {
-      if (cols) ctx.appendInfo(info(urg, len, optInfo));
+      if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, urg, len, optInfo));
       markFail(ctx, layer, t);
       return false;
     }
   } else layer.optionsComplete = true;
-  if (cols) ctx.appendInfo(info(urg, len, optInfo));
+  if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, urg, len, optInfo));
   if (a && a.hasTa) renderAnalysis(ctx, a, tree, off);
   // Payload
   if (layer.payloadCaptured > 0 && t) {
@@ -1374,14 +1372,17 @@ const SEQ_ACK_ANALYSIS: AddOptions = { generated: true, text: '[SEQ/ACK analysis
 const ANALYSIS_FLAGS: AddOptions = { generated: true, text: '[TCP Analysis Flags]' };
 const DUPLICATE_ACK: AddOptions = { generated: true, text: '[This is a TCP duplicate ack]' };
 
-/** Info after the ports: flags, numbers, and the urgent pointer and length unless -1. */
-function infoText(flags: number, ace: boolean, seq: number, ack: number, win: number, urg: number, len: number): string {
-  let s = ` [${tcpFlagsToString(flags, ace)}] Seq=${seq >>> 0}`;
-  if (flags & TH_ACK) s += ` Ack=${ack >>> 0}`;
-  s += ` Win=${win >>> 0}`;
-  if (urg >= 0) s += ` Urg=${urg}`;
-  if (len >= 0) s += ` Len=${len}`;
-  return s;
+/** The Info text after the ports: flags, numbers, the urgent pointer and length unless -1, then
+ * `tail`; built when read (a filter drops most frames unprinted). */
+function infoAfterPorts(flags: number, ace: boolean, seq: number, ack: number, win: number, urg: number, len: number, tail: string): ColumnText {
+  return () => {
+    let s = ` [${tcpFlagsToString(flags, ace)}] Seq=${seq >>> 0}`;
+    if (flags & TH_ACK) s += ` Ack=${ack >>> 0}`;
+    s += ` Win=${win >>> 0}`;
+    if (urg >= 0) s += ` Urg=${urg}`;
+    if (len >= 0) s += ` Len=${len}`;
+    return s + tail;
+  };
 }
 
 /** Fields only `renderAnalysis` adds (by id; made on first use, once every field exists). */
