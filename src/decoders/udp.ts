@@ -96,20 +96,51 @@ function addrKey(a: number | Uint8Array): string {
 }
 
 /** A direction-independent key of a transport conversation (addresses + ports), as a string.
- * Used by the application decoders for their (slower-path) request/response state. */
+ * Used by the application decoders for their request/response state. */
 export function conversationKey(ctx: DecodeContext, proto: string, srcPort: number, dstPort: number): { key: string; forward: boolean } {
   const ip = innerIpLayer(ctx);
+  const ad = ip ? ipAddresses(ctx, ip) : null;
+  // a transfer's segments come in runs: the last key is kept with what it was made of
+  const k = LAST_KEY;
+  if (k.proto === proto && (ad ? k.hasIp && sameAddr(k.a, ad.src) && sameAddr(k.b, ad.dst) : !k.hasIp) && k.sp === srcPort && k.dp === dstPort) {
+    return { key: k.key, forward: k.forward };
+  }
   let a = '';
   let b = '';
-  if (ip) {
-    const ad = ipAddresses(ctx, ip);
+  if (ad) {
     a = addrKey(ad.src);
     b = addrKey(ad.dst);
   }
   const ea = a + ':' + srcPort;
   const eb = b + ':' + dstPort;
   const forward = ea < eb || (ea === eb && srcPort <= dstPort);
-  return { key: forward ? `${proto}|${ea}|${eb}` : `${proto}|${eb}|${ea}`, forward };
+  const key = forward ? `${proto}|${ea}|${eb}` : `${proto}|${eb}|${ea}`;
+  k.proto = proto;
+  k.hasIp = ad !== null;
+  k.a = ad ? copyAddr(ad.src, k.a) : 0;
+  k.b = ad ? copyAddr(ad.dst, k.b) : 0;
+  k.sp = srcPort;
+  k.dp = dstPort;
+  k.key = key;
+  k.forward = forward;
+  return { key, forward };
+}
+
+/** The last conversation key made, and its inputs (addresses copied: frame bytes are reused). */
+const LAST_KEY = { proto: '', hasIp: false, a: 0 as number | Uint8Array, b: 0 as number | Uint8Array, sp: -1, dp: -1, key: '', forward: true };
+
+function sameAddr(kept: number | Uint8Array, a: number | Uint8Array): boolean {
+  if (typeof a === 'number') return kept === a;
+  if (typeof kept === 'number' || kept.length !== a.length) return false;
+  for (let i = 0; i < a.length; i++) if (kept[i] !== a[i]) return false;
+  return true;
+}
+
+function copyAddr(a: number | Uint8Array, into: number | Uint8Array): number | Uint8Array {
+  if (typeof a === 'number') return a;
+  const c = typeof into !== 'number' && into.length === a.length ? into : new Uint8Array(a.length);
+  c.set(a);
+  return c;
 }
 
 /** The transport ports of the innermost TCP/UDP layer decoded so far. */
