@@ -43,7 +43,7 @@ import { expert } from '../../decoders/core/expert.js';
 import { field } from '../../decoders/core/fields.js';
 import type { Session } from '../../decoders/core/registry.js';
 import { FullTree, type Tree } from '../../decoders/core/tree.js';
-import { TCP_A, TH_FIN, TH_RST, TH_SYN, tcpPayloadNext, type TcpLayer } from '../../decoders/tcp.js';
+import { TCP_A, TH_FIN, TH_RST, TH_SYN, type TcpLayer } from '../../decoders/tcp.js';
 import { DesegmentRequest, desegmentSlot, ONE_MORE_SEGMENT, UNTIL_FIN } from './desegment-request.js';
 import type { TcpSegmentEvent, TcpSegmentListener } from './index.js';
 import type { TcpConversation, TcpFlow } from './state.js';
@@ -213,11 +213,12 @@ interface Run {
 }
 
 /** Whether a full decode could show more of this segment than a transport-only one: its payload
- * goes to a decoder above TCP (`tcpPayloadNext`), or `onSegment` may act on it in a way columns
- * or TCP's own fields show. Only a retransmission's payload is exempt (`desegment` just notes it
- * in the tree), and a payload-less segment without FIN; a FIN may end a PDU read until FIN. */
-export function reachesAboveTcp(l: TcpLayer): boolean {
-  if (tcpPayloadNext(l) !== undefined) return true;
+ * goes to a decoder above TCP (`handsOn`: `tcpPayloadNext` gave a hand-off), or `onSegment` may
+ * act on it in a way columns or TCP's own fields show. Only a retransmission's payload is exempt
+ * (`desegment` just notes it in the tree), and a payload-less segment without FIN; a FIN may end
+ * a PDU read until FIN. */
+export function reachesAboveTcp(l: TcpLayer, handsOn: boolean): boolean {
+  if (handsOn) return true;
   if (l.errorDepth !== 0) return false;
   if (l.flags & TH_FIN) return true;
   if (l.payloadCaptured === 0) return false;

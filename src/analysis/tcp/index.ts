@@ -307,7 +307,9 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
    * a full decode handed every payload to `data`, which keeps nothing and shows nothing. */
   private decodedAbove(ctx: DecodeContext, l: TcpLayer, entry: number, next: Next | undefined): boolean {
     if (l.errorDepth !== 0) return next !== undefined;
-    if (!reachesAboveTcp(l)) return false;
+    // (`next` is the hand-off, left out for an incomplete header: its bogus length or failure
+    // makes `tcpPayloadNext` give none either)
+    if (!reachesAboveTcp(l, next !== undefined)) return false;
     const E = this.entries;
     if (E.above[entry]) return true;
     if (!next) return false;
