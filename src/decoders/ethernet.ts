@@ -1,5 +1,6 @@
 import type { DecodeContext, DecodeResult } from './core/context.js';
 import { field, protocol } from './core/fields.js';
+import { u16 } from './core/bytes.js';
 import { macToString } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder } from './core/registry.js';
@@ -35,7 +36,7 @@ export const ethernetDecoder: Decoder = {
   proto: 'eth',
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     ctx.need('eth', offset, 14, end);
-    const type = ctx.view.getUint16(offset + 12);
+    const type = u16(ctx.data, offset + 12);
     const layer = ctx.addLayer<EthernetLayer>({
       proto: 'eth',
       offset,
@@ -44,6 +45,7 @@ export const ethernetDecoder: Decoder = {
       dstOffset: offset,
       srcOffset: offset + 6,
       type,
+      tree: undefined,
     });
     const d = ctx.data;
     ctx.setProtocol('ETHERNET');

@@ -8,6 +8,7 @@ import type { Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { CHECKSUM_STATUS, inetChecksum, onesSum } from './ipproto.js';
 import { carrierIp, ipPayloadReportedEnd, textItem, type Ipv4Layer } from './ipv4.js';
+import { u16, u32 } from './core/bytes.js';
 
 const TYPE_NAMES: Record<number, string> = {
   0: 'Echo (ping) reply',
@@ -147,9 +148,7 @@ interface EchoState {
 
 const ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
 
-const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
 const u16le = (d: Uint8Array, o: number) => d[o]! | (d[o + 1]! << 8);
-const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 const u32le = (d: Uint8Array, o: number) => (d[o]! | (d[o + 1]! << 8) | (d[o + 2]! << 16) | (d[o + 3]! << 24)) >>> 0;
 
 /** Checksum line and status as `proto_tree_add_checksum` writes them. */

@@ -10,6 +10,7 @@ import { addChecksum, decodeExtensions, decodeQuoted } from './icmp.js';
 import { CHECKSUM_STATUS, inetChecksum, onesSum } from './ipproto.js';
 import { bitPrefix, carrierIp, ipPayloadReportedEnd } from './ipv4.js';
 import type { Ipv6Layer } from './ipv6.js';
+import { u16, u32 } from './core/bytes.js';
 
 const TYPE_NAMES: Record<number, string> = {
   1: 'Destination Unreachable',
@@ -255,8 +256,6 @@ interface EchoState {
   unmatched: Map<string, { frame: number; sec: number; nsec: number; replied: boolean }>;
 }
 
-const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
-const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 
 /** ICMPv6 (RFC 4443), Neighbor Discovery (RFC 4861), MLD (RFC 2710, 3810). */
 export const icmpv6Decoder: Decoder = {

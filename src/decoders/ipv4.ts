@@ -1,4 +1,5 @@
 import { Defragmenter, type Reassembled } from '../analysis/ip/defrag.js';
+import { u32 } from './core/bytes.js';
 import type { DecodeContext, DecodeResult } from './core/context.js';
 import { expert } from './core/expert.js';
 import { field, protocol, type FieldDef } from './core/fields.js';
@@ -274,7 +275,6 @@ const TS_FLAGS: Record<number, string> = {
 };
 
 const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
-const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 
 /** 224.0.0.0/4 */
 function isMulticast(a: number): boolean {
@@ -418,6 +418,7 @@ export const ipv4Decoder: Decoder = {
       reassembled: false,
       payloadOffset: offset + hlen,
       payloadLength: 0,
+      tree: undefined,
     });
     layer.isFragment = layer.moreFragments || layer.fragOffset !== 0;
     // The layer counts as dissected (frame.protocols) even when its first byte is missing.

@@ -7,6 +7,7 @@ import type { Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { reportedEndOf } from './ethertypes.js';
 import { IPPROTO_VALUES, ipProtoName } from './ipproto.js';
+import { u16, u32 } from './core/bytes.js';
 import {
   addFragmentTree,
   bitPrefix,
@@ -163,8 +164,6 @@ export interface Ipv6Layer extends Layer {
   reassembled: boolean;
 }
 
-const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
-const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 
 /** At most this many extension headers are followed (each is at least 8 bytes anyway). */
 const MAX_EXT_HEADERS = 32;

@@ -24,6 +24,7 @@
 import type { ColumnText, DecodeContext, DecodeResult, Next } from './core/context.js';
 import { expert, type ExpertDef } from './core/expert.js';
 import { field, fieldByName, protocol, type FieldDef } from './core/fields.js';
+import { u16, u32 } from './core/bytes.js';
 import { latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder } from './core/registry.js';
@@ -532,9 +533,9 @@ export const tcpDecoder: Decoder = {
   fieldPrefixes: ['tcp', 'mptcp', 'text'],
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     ctx.need('tcp', offset, 4, end);
-    const v = ctx.view;
-    const srcPort = v.getUint16(offset);
-    const dstPort = v.getUint16(offset + 2);
+    const d = ctx.data;
+    const srcPort = u16(d, offset);
+    const dstPort = u16(d, offset + 2);
     ctx.setProtocol('TCP');
     // (built when read: a filter drops most frames unprinted)
     if (ctx.columns) ctx.setInfo(() => `${srcPort} \u2192 ${dstPort}`);
@@ -557,11 +558,21 @@ export const tcpDecoder: Decoder = {
       reportedLen: end - offset,
       payloadOffset: end,
       payloadCaptured: 0,
+      // every optional member too: adding one later would grow the object's property store
+      tree: undefined,
+      mss: undefined,
+      wscale: undefined,
       sackPerm: false,
+      sack: undefined,
+      sackBif: undefined,
+      tsval: undefined,
+      tsecr: undefined,
       tfoCookie: false,
+      accEcnOption: undefined,
       fail: FAIL_NONE,
       failOffset: 0,
       optionsComplete: false,
+      analysis: undefined,
     });
     const t = tree?.add(
       hf.tcp,
@@ -578,15 +589,15 @@ export const tcpDecoder: Decoder = {
       t.add(hf.port, offset + 2, 2, dstPort, HIDDEN);
       // Inside an ICMP (v4) error Wireshark shows the raw sequence number at once: the quote
       // may stop right after it.
-      if (ctx.errorDepth > 0 && ip?.proto === 'ip' && offset + 8 <= end) t.add(hf.seq, offset + 4, 4, v.getUint32(offset + 4));
+      if (ctx.errorDepth > 0 && ip?.proto === 'ip' && offset + 8 <= end) t.add(hf.seq, offset + 4, 4, u32(d, offset + 4));
     }
     // Everything up to the window is read before the conversation lookup.
     ctx.need('tcp', offset, 16, end);
-    layer.seq = v.getUint32(offset + 4);
-    layer.ack = v.getUint32(offset + 8);
-    layer.hdrLen = (ctx.data[offset + 12]! >> 4) * 4;
-    layer.flags = v.getUint16(offset + 12) & 0xfff;
-    layer.window = v.getUint16(offset + 14);
+    layer.seq = u32(d, offset + 4);
+    layer.ack = u32(d, offset + 8);
+    layer.hdrLen = (d[offset + 12]! >> 4) * 4;
+    layer.flags = u16(d, offset + 12) & 0xfff;
+    layer.window = u16(d, offset + 14);
 
     // Reported length of the segment: what the IP layer says, else what we have.
     let reported = end - offset;
@@ -599,9 +610,9 @@ export const tcpDecoder: Decoder = {
     if (hl >= 20) {
       if (offset + 18 > end) failAt(ctx, layer, offset + 16, end);
       else {
-        layer.checksum = v.getUint16(offset + 16);
+        layer.checksum = u16(d, offset + 16);
         if (offset + 20 > end) failAt(ctx, layer, offset + 18, end);
-        else layer.urgent = v.getUint16(offset + 18);
+        else layer.urgent = u16(d, offset + 18);
       }
       const po = offset + hl;
       layer.payloadOffset = Math.min(po, end);
@@ -656,6 +667,8 @@ class OptWalk {
   full = false;
   columns = false;
   info = '';
+  /** The walk took the NOP, NOP, timestamps shortcut: `info` is empty, the Info text is due. */
+  timestampsOnly = false;
   /** Base for the relative SACK edges (the peer's base sequence number, 0 without analysis). */
   peerBase = 0;
   /** The acknowledgment number as shown (relative when known), for the D-SACK test. */
@@ -683,6 +696,7 @@ class OptWalk {
     this.full = opts !== undefined && opts.full;
     this.columns = columns;
     this.info = '';
+    this.timestampsOnly = false;
     this.peerBase = peerBase;
     this.shownAck = shownAck;
     this.isSyn = (layer.flags & TH_SYN) !== 0;
@@ -738,6 +752,15 @@ function walkOptions(ctx: DecodeContext, layer: TcpLayer, end: number, w: OptWal
   const optStart = tcpOff + 20;
   let off = optStart;
   let length = layer.hdrLen - 20;
+  // Linux's data segments: NOP, NOP, timestamps; without a tree, nothing but the values (and
+  // their Info text, built when read)
+  if (length === 12 && w.opts === undefined && !w.isSyn && optStart + 12 <= end && d[optStart] === 1 && d[optStart + 1] === 1 && d[optStart + 2] === 8 && d[optStart + 3] === 10) {
+    layer.tsval = u32(d, optStart + 4);
+    layer.tsecr = u32(d, optStart + 8);
+    layer.optionsComplete = true;
+    w.timestampsOnly = true;
+    return;
+  }
   let nopCount = 0;
   let mssSeen = false;
   while (length > 0) {
@@ -1315,18 +1338,24 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
     tt.add(hf.timeDelta, off, 0, a.timeDelta, full ? { generated: true, text: `[Time since previous frame in this TCP stream: ${reltime(a.timeDelta)} seconds]` } : GENERATED);
   }
   let optInfo = '';
+  let tsval = -1;
+  let tsecr = -1;
   if (optlen > 0) {
     const w = W;
     w.reset(ctx, layer, end, optsNode, cols, a ? a.peerBase : 0, ackShown >>> 0);
     walkOptions(ctx, layer, end, w);
     optInfo = w.info;
+    if (w.timestampsOnly) {
+      tsval = layer.tsval!;
+      tsecr = layer.tsecr!;
+    }
     if (layer.fail !== FAIL_NONE) {
       if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, urg, len, optInfo));
       markFail(ctx, layer, t);
       return false;
     }
   } else layer.optionsComplete = true;
-  if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, urg, len, optInfo));
+  if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, urg, len, optInfo, tsval, tsecr));
   if (a && a.hasTa) renderAnalysis(ctx, a, tree, off);
   // Payload
   if (layer.payloadCaptured > 0 && t) {
@@ -1373,15 +1402,16 @@ const ANALYSIS_FLAGS: AddOptions = { generated: true, text: '[TCP Analysis Flags
 const DUPLICATE_ACK: AddOptions = { generated: true, text: '[This is a TCP duplicate ack]' };
 
 /** The Info text after the ports: flags, numbers, the urgent pointer and length unless -1, then
- * `tail`; built when read (a filter drops most frames unprinted). */
-function infoAfterPorts(flags: number, ace: boolean, seq: number, ack: number, win: number, urg: number, len: number, tail: string): ColumnText {
+ * `tail`, or the timestamps when `tsval` is not -1; built when read (a filter drops most frames
+ * unprinted). */
+function infoAfterPorts(flags: number, ace: boolean, seq: number, ack: number, win: number, urg: number, len: number, tail: string, tsval = -1, tsecr = -1): ColumnText {
   return () => {
     let s = ` [${tcpFlagsToString(flags, ace)}] Seq=${seq >>> 0}`;
     if (flags & TH_ACK) s += ` Ack=${ack >>> 0}`;
     s += ` Win=${win >>> 0}`;
     if (urg >= 0) s += ` Urg=${urg}`;
     if (len >= 0) s += ` Len=${len}`;
-    return s + tail;
+    return tsval === -1 ? s + tail : `${s} TSval=${tsval} TSecr=${tsecr}`;
   };
 }
 

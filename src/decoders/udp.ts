@@ -1,4 +1,5 @@
 import type { DecodeContext, DecodeResult } from './core/context.js';
+import { u16 } from './core/bytes.js';
 import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import type { Layer } from './core/packet.js';
@@ -219,11 +220,11 @@ export const udpDecoder: Decoder = {
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const quoted = ctx.errorDepth > 0;
     ctx.need('udp', offset, 8, end);
-    const v = ctx.view;
-    const srcPort = v.getUint16(offset);
-    const dstPort = v.getUint16(offset + 2);
-    const length = v.getUint16(offset + 4);
-    const checksum = v.getUint16(offset + 6);
+    const d = ctx.data;
+    const srcPort = u16(d, offset);
+    const dstPort = u16(d, offset + 2);
+    const length = u16(d, offset + 4);
+    const checksum = u16(d, offset + 6);
     const layer = ctx.addLayer<UdpLayer>({
       proto: 'udp',
       offset,

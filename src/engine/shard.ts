@@ -13,6 +13,7 @@
 import type { Frame } from '../capture/types.js';
 import { LINKTYPE } from '../decoders/linktypes.js';
 import type { Layer } from '../decoders/core/packet.js';
+import { u16, u32 } from '../decoders/core/bytes.js';
 
 /** Key of a frame without IP (ARP, LLC, unknown link types): all of them go to shard 0. */
 export const NON_IP = -1;
@@ -43,8 +44,6 @@ export function shardOfKey(key: number, shards: number): number {
   return key === NON_IP ? 0 : key % shards;
 }
 
-const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
-const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 
 /** Transport protocols whose first four bytes are the two ports. */
 const PORTED = new Set([6, 17, 33, 132, 136]);

@@ -68,7 +68,8 @@ export interface TcpSegmentEvent {
 /** Hook for modules built on the engine (reassembly, connection state, flow summaries). */
 export interface TcpSegmentListener {
   /** Every TCP layer, quoted ICMP-error headers included (`layer.errorDepth > 0`). May return a
-   * new hand-off (e.g. reassembled bytes in `data`), or nothing to keep `event.result`. */
+   * new hand-off (e.g. reassembled bytes in `data`), or nothing to keep `event.result`. The
+   * event object is refilled for the next segment: keep what it holds, never the event. */
   onSegment?(event: TcpSegmentEvent): DecodeResult | void;
   /** A conversation leaves the engine: replaced by a new stream on the same ports, dropped, or at
    * the end of the capture. */
@@ -81,6 +82,9 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   readonly listeners: TcpSegmentListener[] = [];
   /** Next `tcp.stream` index. */
   streamCount = 0;
+  /** The listeners' event (they keep nothing of it), and whether it is being handed round. */
+  private readonly event: TcpSegmentEvent = { ctx: null!, layer: null!, analysis: null!, conversation: null!, fwd: null!, rev: null!, now: 0, result: null!, complete: false };
+  private eventBusy = false;
   private readonly v4 = new KeyTable(3, 4096);
   private readonly v6 = new KeyTable(9, 64);
   private readonly key4 = new Int32Array(3);
@@ -292,10 +296,28 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     result.next = next;
     let out = result;
     if (this.listeners.length) {
-      const ev: TcpSegmentEvent = { ctx, layer: l, analysis: a, conversation: conv, fwd, rev, now, result, complete };
-      for (const x of this.listeners) {
-        const r = x.onSegment?.(ev);
-        if (r) out = ev.result = r;
+      // one event object for every segment, unless a listener's decoding brought us back here
+      const own = !this.eventBusy;
+      const ev: TcpSegmentEvent = own ? this.event : { ctx, layer: l, analysis: a, conversation: conv, fwd, rev, now, result, complete };
+      if (own) {
+        ev.ctx = ctx;
+        ev.layer = l;
+        ev.analysis = a;
+        ev.conversation = conv;
+        ev.fwd = fwd;
+        ev.rev = rev;
+        ev.now = now;
+        ev.result = result;
+        ev.complete = complete;
+        this.eventBusy = true;
+      }
+      try {
+        for (const x of this.listeners) {
+          const r = x.onSegment?.(ev);
+          if (r) out = ev.result = r;
+        }
+      } finally {
+        if (own) this.eventBusy = false;
       }
     }
     return out;

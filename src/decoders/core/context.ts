@@ -37,7 +37,8 @@ export class BoundsError extends Error {
 }
 
 export class DecodeContext {
-  readonly view: DataView;
+  /** Made on first use: the decoders every frame passes through read bytes (core/bytes.ts). */
+  private dv: DataView | null = null;
   /** Depth inside ICMP errors: quoted headers must not touch the columns. */
   errorDepth = 0;
   /** The tree given to `dissect` (the field sink of the whole packet). */
@@ -72,8 +73,10 @@ export class DecodeContext {
     readonly columns: boolean,
     readonly session: Session,
     readonly registry: Registry,
-  ) {
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  ) {}
+
+  get view(): DataView {
+    return (this.dv ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
   }
 
   /** A context over other bytes (reassembled data) sharing this packet, columns and session. */

@@ -35,6 +35,7 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
     malformed: false,
     short: false,
     cols: null,
+    cut: false,
   };
   const ctx = new DecodeContext(packet, frame.data, frame.origLen, !!opts.columns, session, registry);
   const tree = opts.tree;
@@ -43,12 +44,14 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
   if (opts.speculative) ctx.speculative = true;
   if (opts.skip) ctx.skip = opts.skip;
   const frameDecoder = registry.decoder('frame');
-  let start: DecodeResult = { offset: 0, end: frame.data.length, next: { table: 'linktype', key: frame.linkType } };
-  if (frameDecoder) start = runOne(ctx, frameDecoder, 0, frame.data.length, tree) ?? start;
+  const start: DecodeResult = (frameDecoder && runOne(ctx, frameDecoder, 0, frame.data.length, tree)) || {
+    offset: 0,
+    end: frame.data.length,
+    next: { table: 'linktype', key: frame.linkType },
+  };
   dispatch(ctx, start, tree);
   addProtocolsField(tree, packet.layers[0], packet.protocols);
   if (opts.columns) packet.cols = ctx.columnsText();
-  for (const a of session.analyzers.values()) a.afterFrame?.(packet);
   return packet;
 }
 

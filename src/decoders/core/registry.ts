@@ -1,5 +1,5 @@
 import type { DecodeContext, DecodeResult } from './context.js';
-import type { Layer, Packet } from './packet.js';
+import type { Layer } from './packet.js';
 import type { Tree } from './tree.js';
 
 /** A protocol decoder. It reads its header from `ctx.data` between `offset` and `end` (captured
@@ -29,8 +29,6 @@ export interface Heuristic {
  * reassembled bytes. Instances live in a Session, one per capture read. */
 export interface Analyzer {
   onLayer(ctx: DecodeContext, layer: Layer, result: DecodeResult): DecodeResult | void;
-  /** Called after every frame has been fully decoded. */
-  afterFrame?(packet: Packet): void;
   /** Called once when the capture ends. */
   finish?(): void;
 }
