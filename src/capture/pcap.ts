@@ -168,6 +168,7 @@ export class PcapParser implements CaptureParser {
         origLen: dv.getUint32(off + 12, le),
         linkType,
         interfaceId: 0,
+        iface: undefined,
         fileOffset: pos + hdrLen,
         data: chunk.subarray(off + hdrLen, off + total),
       };
@@ -198,6 +199,7 @@ export class PcapParser implements CaptureParser {
       origLen: dv.getUint32(off + 12, le),
       linkType: this.linkType,
       interfaceId: 0,
+      iface: undefined,
       fileOffset: this.pos + hdrLen,
       data: buf.subarray(off + hdrLen, off + total),
     };
@@ -251,7 +253,7 @@ export class PcapParser implements CaptureParser {
       gzip: this.gzip,
       linkType,
       snaplen,
-      interfaces: [{ linkType, snaplen, tsUnitsPerSec: magic.nanosecond ? 1e9 : 1e6, tsOffsetSec: 0 }],
+      interfaces: [{ linkType, snaplen, section: 1, tsUnitsPerSec: magic.nanosecond ? 1e9 : 1e6, tsOffsetSec: 0 }],
     };
     this.headerDone = true;
     this.pos = PCAP_FILE_HEADER_LEN;

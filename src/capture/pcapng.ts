@@ -46,6 +46,8 @@ interface Iface {
   conv: TimestampConverter;
   /** Index into CaptureInfo.interfaces (unique across sections). */
   globalId: number;
+  /** Its entry there, which frames point to. */
+  info: InterfaceInfo;
 }
 
 function roundUp4(v: number): number {
@@ -330,6 +332,7 @@ export class PcapngParser implements CaptureParser {
           origLen: dv.getUint32(off + 24, le),
           linkType: iface.linkType,
           interfaceId: iface.globalId,
+          iface: iface.info,
           fileOffset: pos + 28,
           data: buf.subarray(off + 28, off + 28 + capLen),
         };
@@ -362,6 +365,7 @@ export class PcapngParser implements CaptureParser {
           origLen,
           linkType: iface.linkType,
           interfaceId: iface.globalId,
+          iface: iface.info,
           fileOffset: pos + 12,
           data: buf.subarray(off + 12, off + 12 + capLen),
         };
@@ -463,7 +467,7 @@ export class PcapngParser implements CaptureParser {
     }
     const units = tsresol >= 0 ? TimestampConverter.unitsFromTsresol(tsresol) : 1000000n;
     const conv = new TimestampConverter(units, tsoffset);
-    const ii: InterfaceInfo = { linkType, snaplen, tsUnitsPerSec: conv.unitsPerSec, tsOffsetSec: tsoffset };
+    const ii: InterfaceInfo = { linkType, snaplen, section: this.sections, tsUnitsPerSec: conv.unitsPerSec, tsOffsetSec: tsoffset };
     if (name !== undefined) ii.name = name;
     const globalId = info.interfaces.length;
     info.interfaces.push(ii);
@@ -472,7 +476,7 @@ export class PcapngParser implements CaptureParser {
       info.snaplen = snaplen;
     }
     if (conv.unitsPerSec >= 1e9) info.nanosecond = true;
-    this.ifaces.push({ linkType, snaplen, maxCap: maxCapLenForLinkType(linkType), conv, globalId });
+    this.ifaces.push({ linkType, snaplen, maxCap: maxCapLenForLinkType(linkType), conv, globalId, info: ii });
     return true;
   }
 

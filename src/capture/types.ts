@@ -15,6 +15,9 @@ export interface Frame {
   linkType: number;
   /** pcapng interface id; 0 for classic pcap. */
   interfaceId: number;
+  /** pcapng: the interface the frame was captured on (the frame tree names it); classic pcap
+   * frames have none. */
+  iface?: InterfaceInfo;
   /** Byte offset of the first packet byte in the (decompressed) capture stream. */
   fileOffset: number;
   data: Uint8Array;
@@ -38,6 +41,8 @@ export interface InterfaceInfo {
   linkType: number;
   snaplen: number;
   name?: string;
+  /** Number of the pcapng section that declared it, from 1. */
+  section: number;
   /** Timestamp units per second, e.g. 1e6 (default) or 1e9. */
   tsUnitsPerSec: number;
   /** if_tsoffset, seconds. */

@@ -134,7 +134,7 @@ export function framePrinter(o: PacketsOptions): FramePrinter | string {
     frame: (d, out) => {
       if (d.packet.frame.number === 1 || decimals === 6) decimals = timeDecimals(d.packet.frame.tsNsec, decimals);
       if (o.verbose) {
-        for (const l of treeLines(d.roots!)) out.line(l);
+        for (const l of treeLines(d.roots!, !o.hex)) out.line(l);
       } else out.line(packetLine(d.packet, d.relative, decimals));
       if (o.hex) {
         if (!o.verbose) out.line('');

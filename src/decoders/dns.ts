@@ -1,5 +1,6 @@
 import { BoundsError, type DecodeContext, type DecodeResult } from './core/context.js';
-import { desegmentOffer, requestMore, ONE_MORE_SEGMENT } from '../analysis/tcp/desegment-request.js';
+import { desegmentOffer, requestMore, showPduSize, ONE_MORE_SEGMENT } from '../analysis/tcp/desegment-request.js';
+import { u16 } from './core/bytes.js';
 import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { escapeForTerminal, ipv4ToString, ipv6ToString, latin1 } from './core/format.js';
@@ -86,6 +87,35 @@ const RCODES: Record<number, string> = {
   22: 'Bad Truncation',
   23: 'Bad/missing Server Cookie',
 };
+/** RFC 8914 info codes, as Wireshark names them. */
+const EDE_CODES: Record<number, string> = {
+  0: 'Other Error',
+  1: 'Unsupported DNSKEY Algorithm',
+  2: 'Unsupported DS Digest Type',
+  3: 'Stale Answer',
+  4: 'Forged Answer',
+  5: 'DNSSEC Indeterminate',
+  6: 'DNSSEC Bogus',
+  7: 'Signature Expired',
+  8: 'Signature Not Yet Valid',
+  9: 'DNSKEY Missing',
+  10: 'RRSIGs Missing',
+  11: 'No Zone Key Bit Set',
+  12: 'NSEC Missing',
+  13: 'Cached Error',
+  14: 'Not Ready',
+  15: 'Blocked',
+  16: 'Censored',
+  17: 'Filtered',
+  18: 'Prohibited',
+  19: 'Stale NXDOMAIN Answer',
+  20: 'Not Authoritative',
+  21: 'Not Supported',
+  22: 'No Reachable Authority',
+  23: 'Network Error',
+  24: 'Invalid Data',
+};
+
 const OPT_CODES: Record<number, string> = {
   0: 'Reserved',
   1: 'LLQ - Long-lived query',
@@ -188,6 +218,10 @@ export const hf = {
   optCode: field('dns.opt.code', 'Option Code', 'uint', { bits: 16, values: OPT_CODES }),
   optLen: field('dns.opt.len', 'Option Length', 'uint', { bits: 16 }),
   optData: field('dns.opt.data', 'Option Data', 'bytes'),
+  optCookieClient: field('dns.opt.cookie.client', 'Client Cookie', 'bytes'),
+  optCookieServer: field('dns.opt.cookie.server', 'Server Cookie', 'bytes'),
+  optExtErrorCode: field('dns.opt.ext_error.info_code', 'Info Code', 'uint', { values: EDE_CODES }),
+  optExtErrorText: field('dns.opt.ext_error.extra_text', 'Extra Text', 'string'),
   data: field('dns.data', 'Data', 'bytes'),
   responseIn: field('dns.response_in', 'Response In', 'framenum'),
   responseTo: field('dns.response_to', 'Request In', 'framenum'),
@@ -687,6 +721,7 @@ function decodeRR(ctx: DecodeContext, msg: number, off: number, end: number, tre
           ot.add(hf.optLen, q + 2, 2, ol);
           ctx.need('dns', q + 4, ol, rdEnd);
           if (ol > 0) ot.add(hf.optData, q + 4, ol, ctx.data.subarray(q + 4, q + 4 + ol));
+          optionValue(ot, ctx.data, code, q + 4, ol);
           q += 4 + ol;
         }
       }
@@ -705,6 +740,18 @@ function decodeRR(ctx: DecodeContext, msg: number, off: number, end: number, tre
   }
   if (rt && summary) rt.appendText(summary);
   return rd + rdlen;
+}
+
+/** The decoded value of an EDNS option Wireshark takes apart: COOKIE (RFC 7873) and Extended DNS
+ * Error (RFC 8914). */
+function optionValue(ot: Tree, d: Uint8Array, code: number, o: number, len: number): void {
+  if (code === 10 && len >= 8) {
+    ot.add(hf.optCookieClient, o, 8, d.subarray(o, o + 8));
+    ot.add(hf.optCookieServer, o + 8, len - 8, d.subarray(o + 8, o + len));
+  } else if (code === 15 && len >= 2) {
+    ot.add(hf.optExtErrorCode, o, 2, u16(d, o));
+    if (len > 2) ot.add(hf.optExtErrorText, o + 2, len - 2, latin1(d, o + 2, o + len));
+  }
 }
 
 function variantOf(ctx: DecodeContext): DnsVariant {
@@ -749,12 +796,13 @@ export const dnsTcpDecoder: Decoder = {
         if (offer) requestMore(offer, off, ONE_MORE_SEGMENT);
         return;
       }
-      const len = ctx.view.getUint16(off);
+      const len = u16(ctx.data, off);
       const msgEnd = off + 2 + len;
       if (msgEnd > end && offer) {
         requestMore(offer, off, msgEnd - end);
         return;
       }
+      showPduSize(ctx, off, 2 + len);
       if (msgEnd > end) {
         // partial message: decode what is there, without marking the packet malformed
         try {

@@ -6,6 +6,8 @@ import { escapeForTerminal, latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder, Heuristic } from './core/registry.js';
 import type { Tree } from './core/tree.js';
+import { dispatch } from './core/dissect.js';
+import { isPlainMedia, mediaTypeOfHeader } from './media.js';
 import { conversationKey, textField, transportPorts } from './udp.js';
 import { desegmentOffer, requestMore, ONE_MORE_SEGMENT, UNTIL_FIN, type DesegmentRequest } from '../analysis/tcp/desegment-request.js';
 
@@ -52,9 +54,15 @@ export const hf = {
   prevRequestIn: field('http.prev_request_in', 'Prev request in frame', 'framenum'),
   prevResponseIn: field('http.prev_response_in', 'Prev response in frame', 'framenum'),
   requestIn: field('http.request_in', 'Request in frame', 'framenum'),
+  /** Known only once the response has been read: like tshark in one pass, never shown (the field
+   * exists so that filters naming it compile as they do in tshark, and match nothing). */
+  responseIn: field('http.response_in', 'Response in frame', 'framenum'),
   time: field('http.time', 'Time since request', 'reltime'),
   responseForUri: field('http.response_for.uri', 'Request URI', 'string'),
   fileData: field('http.file_data', 'File Data', 'string'),
+  chunkSize: field('http.chunk_size', 'Chunk size', 'uint', { unit: 'octets' }),
+  chunkData: field('http.chunk_data', 'Chunk data', 'bytes'),
+  chunkBoundary: field('http.chunk_boundary', 'Chunk boundary', 'bytes'),
 };
 
 /** Header name (lower case) → field, as Wireshark's header table. */
@@ -94,11 +102,11 @@ const HEADER_FIELDS = new Map<string, FieldDef>(
   ).map(([h, name, label]) => [h, field(name, label, 'string')]),
 );
 
+/** A field Wireshark adds but does not show. */
+const HIDDEN = { generated: true, hidden: true } as const;
 const chatDef = expert('http.chat', 'chat', 'sequence', 'Formatted text');
 export const ei = {
   chat: chatDef,
-  /** The `http.chat` expert's field, under the first line as in Wireshark. */
-  chatField: field('http.chat', 'Formatted text', 'none'),
 };
 
 export interface HttpLayer extends Layer {
@@ -114,6 +122,8 @@ export interface HttpLayer extends Layer {
   chunked: boolean;
   /** Bytes the message still needs after this buffer (see httpMessageNeed). */
   needMore: number;
+  /** The body's media type (Content-Type without parameters), for its media decoder. */
+  mediaType: string | null;
 }
 
 const METHODS = new Set([
@@ -323,6 +333,39 @@ function chunkedEnd(d: Uint8Array, off: number, end: number, out?: Uint8Array[])
   return -1;
 }
 
+/** Wireshark's `HTTP chunked response` subtree: each chunk's size line, data and boundary, then
+ * the last chunk and the end of the trailer (as far as the bytes go). */
+function chunkTree(t: Tree, d: Uint8Array, off: number, end: number, kind: string): void {
+  const ct = t.add(textField, off, end - off, null, { text: `HTTP chunked ${kind === 'request' ? 'request' : 'response'}` });
+  let p = off;
+  for (let i = 0; i < 100000 && p < end; i++) {
+    let nl = p;
+    while (nl < end && d[nl] !== 0x0a) nl++;
+    if (nl >= end) return;
+    const m = /^\s*([0-9a-fA-F]+)/.exec(latin1(d, p, Math.min(nl, p + 64)));
+    if (!m) return;
+    const size = parseInt(m[1]!, 16);
+    const dataAt = nl + 1;
+    if (size === 0) {
+      ct.add(textField, p, dataAt - p, null, { text: 'End of chunked encoding' }).add(hf.chunkSize, p, dataAt - p, 0);
+      let e = dataAt;
+      while (e < end && d[e] !== 0x0a) e++;
+      if (e < end) ct.add(textField, dataAt, e + 1 - dataAt, null, { text: escapeForTerminal(latin1(d, dataAt, e + 1)) });
+      return;
+    }
+    if (dataAt + size > end) return;
+    let b = dataAt + size;
+    const boundaryAt = b;
+    if (b < end && d[b] === 0x0d) b++;
+    if (b < end && d[b] === 0x0a) b++;
+    const c = ct.add(textField, p, b - p, null, { text: `Data chunk (${size} octets)` });
+    c.add(hf.chunkSize, p, dataAt - p, size);
+    c.add(hf.chunkData, dataAt, size, d.subarray(dataAt, dataAt + size));
+    if (b > boundaryAt) c.add(hf.chunkBoundary, boundaryAt, b - boundaryAt, d.subarray(boundaryAt, b));
+    p = b;
+  }
+}
+
 /** How many more bytes the HTTP/1.x message starting at `offset` needs: 0 when complete, a
  * count when a Content-Length body is short, -1 when the headers or a chunked body are not
  * finished yet ("until more arrives"); null when the bytes do not start an HTTP message.
@@ -347,7 +390,8 @@ function parsedNeed(data: Uint8Array, p: Parsed, end: number): number {
 interface HttpConv {
   /** The latest request, which the next final response answers (Wireshark pairs a response with
    * the most recent request still without one). */
-  last: { frame: number; sec: number; nsec: number; uri: string | null; answered: boolean } | null;
+  /** The latest request; `prevRequest` is the one before it (0: none). */
+  last: { frame: number; sec: number; nsec: number; uri: string | null; answered: boolean; prevRequest: number } | null;
   requestCount: number;
   responseCount: number;
   lastRequest: number;
@@ -375,7 +419,7 @@ function convFor(ctx: DecodeContext): HttpConv | null {
 }
 
 function mediaInfo(contentType: string, body: Uint8Array): { info: string; proto?: string; replace?: boolean } {
-  const mt = contentType.split(';')[0]!.trim().toLowerCase();
+  const mt = mediaTypeOfHeader(contentType);
   // media types with a dissector of their own that rewrites the columns
   if (mt === 'application/ocsp-response') return { info: 'Response', proto: 'OCSP', replace: true };
   if (mt === 'application/ocsp-request') return { info: 'Request', proto: 'OCSP', replace: true };
@@ -532,7 +576,8 @@ function reassemblyNeed(d: Uint8Array, off: number, end: number, body: boolean, 
  * on the frame that completes it. */
 export const httpDecoder: Decoder = {
   proto: 'http',
-  fieldPrefixes: ['http', 'text'],
+  // (the media decoders it hands bodies to feed nothing else: it stays a leaf)
+  fieldPrefixes: ['http', 'text', 'data-text-lines', 'urlencoded-form', 'media'],
   leaf: true,
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;
@@ -632,6 +677,7 @@ function continuation(ctx: DecodeContext, start: number, end: number, tree: Tree
     contentLength: -1,
     chunked: false,
     needMore: 0,
+    mediaType: null,
   });
   const t = tree?.add(hf.http, start, end - start, null, { text: 'Hypertext Transfer Protocol' });
   if (t) {
@@ -667,6 +713,7 @@ function decodeFull(
     contentLength: -1,
     chunked: false,
     needMore: 0,
+    mediaType: null,
   });
   const t = tree?.add(hf.http, start, end - start, null, { text: 'Hypertext Transfer Protocol' });
   if (t) layer.tree = t;
@@ -679,7 +726,6 @@ function decodeFull(
   const nsec = f.hasTime ? f.tsNsec : 0;
   const lt = t?.add(textField, offset, flEnd - offset, null, { text: escapeForTerminal(rawLine) });
   ctx.issue('http', ei.chat, lt, offset, 0, escapeForTerminal(rawLine));
-  lt?.add(ei.chatField, offset, 0, null, { text: escapeForTerminal(rawLine) });
   let uri: string | null = null;
   if (kind === 'request') {
     let sp1 = line.indexOf(' ');
@@ -718,7 +764,7 @@ function decodeFull(
       lt.add(hf.responseVersion, offset, version.length, version);
       const co = offset + sp1 + 1;
       lt.add(hf.responseCode, co, 3, code);
-      lt.add(hf.responseCodeDesc, co, 3, STATUS[code] ?? 'Unknown');
+      lt.add(hf.responseCodeDesc, co, 3, STATUS[code] ?? 'Unknown', { generated: true });
       if (phrase) lt.add(hf.responsePhrase, co + 4, phrase.length, phrase);
     }
   }
@@ -744,7 +790,7 @@ function decodeFull(
     const len = h.end - h.start;
     if (h.name === 'content-length') {
       const ht = t.add(hf.contentLengthHeader, h.start, len, h.value, { text });
-      if (p.contentLength >= 0) ht.add(hf.contentLength, h.start, len, p.contentLength, { text: `Content length: ${p.contentLength}` });
+      if (p.contentLength >= 0) ht.add(hf.contentLength, h.start, len, p.contentLength, { generated: true, text: `[Content length: ${p.contentLength}]` });
     } else if (h.name === 'cookie') {
       const ht = t.add(HEADER_FIELDS.get('cookie')!, h.start, len, h.value, { text });
       let co = h.start + h.line.indexOf(':') + 1;
@@ -756,9 +802,12 @@ function decodeFull(
       }
     } else {
       const def = HEADER_FIELDS.get(h.name);
+      // a header without a field of its own is a plain text line, as in Wireshark
       if (def) t.add(def, h.start, len, h.value, { text });
+      else t.add(textField, h.start, len, null, { text });
     }
-    t.add(lineDef, h.start, len, h.line, { text });
+    // (Wireshark's header line items are hidden: filterable, not shown)
+    t.add(lineDef, h.start, len, h.line, { text, hidden: true });
   }
   if (t && p.blankStart >= 0) t.add(textField, p.blankStart, p.bodyOffset - p.blankStart, null, { text: '\\r\\n' });
   // conversation bookkeeping (request numbers, request/response matching)
@@ -767,11 +816,11 @@ function decodeFull(
     const full = uri === null ? null : uri.startsWith('/') || uri === '*' ? (host !== null ? `http://${host}${uri}` : null) : uri;
     conv.requestCount++;
     conv.requestSeen = true;
-    conv.last = { frame: f2.number, sec, nsec, uri: full, answered: false };
+    conv.last = { frame: f2.number, sec, nsec, uri: full, answered: false, prevRequest: conv.lastRequest };
     if (t) {
       if (full !== null) t.add(hf.fullUri, offset, 0, full, { generated: true });
-      t.add(hf.request, offset, 0, true, { generated: true });
-      t.add(hf.requestNumber, offset, 0, conv.requestCount, { text: `HTTP request ${conv.requestCount}/${conv.requestCount}`, generated: true });
+      t.add(hf.request, offset, 0, true, HIDDEN);
+      t.add(hf.requestNumber, offset, 0, conv.requestCount, { text: `[HTTP request ${conv.requestCount}/${conv.requestCount}]`, generated: true });
       if (conv.lastRequest) t.add(hf.prevRequestIn, offset, 0, conv.lastRequest, { generated: true });
     }
     conv.lastRequest = f2.number;
@@ -781,18 +830,20 @@ function decodeFull(
     const req = !informational && conv.last && !conv.last.answered ? conv.last : undefined;
     if (req) req.answered = true;
     if (t) {
-      t.add(hf.response, offset, 0, true, { generated: true });
-      t.add(hf.responseNumber, offset, 0, conv.responseCount, { text: `HTTP response ${conv.responseCount}/${conv.responseCount}`, generated: true });
+      t.add(hf.response, offset, 0, true, HIDDEN);
+      t.add(hf.responseNumber, offset, 0, conv.responseCount, { text: `[HTTP response ${conv.responseCount}/${conv.responseCount}]`, generated: true });
+      // in Wireshark's order: time, the request's predecessor, the previous response, the request
+      if (req) t.add(hf.time, offset, 0, sec - req.sec + (nsec - req.nsec) / 1e9, { generated: true });
+      if (req?.prevRequest) t.add(hf.prevRequestIn, offset, 0, req.prevRequest, { generated: true });
+      if (conv.lastResponse) t.add(hf.prevResponseIn, offset, 0, conv.lastResponse, { generated: true });
       if (req) {
-        t.add(hf.time, offset, 0, sec - req.sec + (nsec - req.nsec) / 1e9, { generated: true });
         t.add(hf.requestIn, offset, 0, req.frame, { generated: true });
         if (req.uri !== null) t.add(hf.responseForUri, offset, 0, req.uri, { generated: true });
       }
-      if (conv.lastResponse) t.add(hf.prevResponseIn, offset, 0, conv.lastResponse, { generated: true });
     }
     conv.lastResponse = f2.number;
   } else if (t && kind === 'request') {
-    t.add(hf.request, offset, 0, true, { generated: true });
+    t.add(hf.request, offset, 0, true, HIDDEN);
   }
   // body: Wireshark's datalen
   if (p.bodyOffset < 0 || p.bodyOffset > end) {
@@ -829,7 +880,8 @@ function decodeFull(
     body = chunks.length || ce >= 0 ? plain : body;
   }
   layer.length = bodyEnd - start;
-  if ((!t && !ctx.columns) || body.length === 0) return bodyEnd - start;
+  // (a run that shows nothing, and keeps no field, needs no body)
+  if ((!t && !ctx.columns && !ctx.rootTree) || body.length === 0) return bodyEnd - start;
   let plain: Uint8Array | null = body;
   if (contentEncoding && contentEncoding.toLowerCase() !== 'identity') {
     plain = decompress(contentEncoding, body);
@@ -840,12 +892,22 @@ function decodeFull(
     }
   }
   const data = plain ?? body;
+  if (t && p.chunked) chunkTree(t, d, p.bodyOffset, bodyEnd, kind);
   if (t) t.add(hf.fileData, p.bodyOffset, plain ? 0 : body.length, latin1(data, 0, data.length), { text: `File Data: ${data.length} bytes` });
   if (data.length > 0 && contentType && ctx.columns) {
     const m = mediaInfo(contentType, data);
     if (m.replace) ctx.setInfo(m.info);
     else ctx.appendInfo(escapeForTerminal(m.info));
     if (m.proto) ctx.setProtocol(m.proto);
+  }
+  // the body to its media decoder, beside HTTP in the tree as in Wireshark; bytes that were
+  // dechunked or decompressed are decoded from their own buffer
+  const mt = contentType ? mediaTypeOfHeader(contentType) : '';
+  const media = ctx.registry.mediaDecoder(mt) ?? (isPlainMedia(mt) ? ctx.registry.decoder('media') : undefined);
+  if (media && data.length > 0) {
+    layer.mediaType = mt;
+    const inFrame = data === body && !p.chunked;
+    dispatch(ctx, inFrame ? { offset: p.bodyOffset, end: bodyEnd, next: { proto: media.proto } } : { offset: 0, end: data.length, data, next: { proto: media.proto } }, ctx.rootTree);
   }
   return bodyEnd - start;
 }

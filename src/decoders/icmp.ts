@@ -1,5 +1,5 @@
 import type { DecodeContext, DecodeResult, Next } from './core/context.js';
-import { dispatch } from './core/dissect.js';
+import { dispatch, treeFor } from './core/dissect.js';
 import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { hexPad } from './core/format.js';
@@ -109,6 +109,9 @@ export const hf = {
   length: field('icmp.length', 'Length', 'uint', { bits: 8 }),
   lengthOriginal: field('icmp.length.original_datagram', 'Length of original datagram', 'uint', { bits: 8 }),
   respIn: field('icmp.resp_in', 'Response frame', 'framenum'),
+  /** Known only after the capture has been read through: like tshark in one pass, never shown
+   * (the field exists so that filters naming it compile as in tshark, and match nothing). */
+  noResp: field('icmp.no_resp', 'No response seen', 'none'),
   respTo: field('icmp.resp_to', 'Request frame', 'framenum'),
   respTime: field('icmp.resptime', 'Response time', 'double'),
   dataTime: field('icmp.data_time', 'Timestamp from icmp data', 'abstime'),
@@ -209,7 +212,8 @@ export function decodeQuoted(ctx: DecodeContext, tree: Tree | undefined, result:
       const end = r.end;
       const start = r.offset;
       try {
-        r = d.decode(cur, start, end, tree);
+        // (a collector that skipped the ICMP tree still wants the quoted IP and UDP fields)
+        r = d.decode(cur, start, end, treeFor(cur, d, tree));
       } catch (e) {
         if (markHeaderErrors && depth === 0) {
           const layer = cur.packet.layers.length > before ? cur.packet.layers[before] : undefined;

@@ -560,7 +560,7 @@ function ndOptions(ctx: DecodeContext, t: Tree | undefined, start: number, end: 
         const s = macToString(addr);
         if (ot) {
           ot.add(hf.optLinkaddr, v, vlen, addr);
-          ot.add(type === 1 ? hf.optSrcLinkaddr : hf.optTargetLinkaddr, v, vlen, addr);
+          ot.add(type === 1 ? hf.optSrcLinkaddr : hf.optTargetLinkaddr, v, vlen, addr, { hidden: true });
         }
         if (ctx.columns) ctx.appendInfo(type === 1 ? ` from ${s}` : ` is at ${s}`);
         break;

@@ -19,6 +19,9 @@ import { dnsDecoder, dnsTcpDecoder } from './dns.js';
 import { dhcpDecoder } from './dhcp.js';
 import { tlsDecoder, tlsHeuristic } from './tls.js';
 import { httpDecoder, httpHeuristic } from './http.js';
+import { TEXT_LINE_TYPES, textLinesDecoder } from './text-lines.js';
+import { urlencodedDecoder } from './urlencoded.js';
+import { mediaDecoder } from './media.js';
 
 /** Every built-in decoder and its table entries: one line per protocol and key, like Wireshark's
  * `dissector_add_uint` calls. No decoder registers itself on import. */
@@ -61,6 +64,10 @@ export function registerBuiltins(r: Registry = new Registry()): Registry {
   r.add('tcp.port', 8080, httpDecoder);
   r.addHeuristic('tcp', tlsHeuristic);
   r.addHeuristic('tcp', httpHeuristic);
+  // message bodies by media type
+  for (const type of TEXT_LINE_TYPES) r.addMedia(type, textLinesDecoder);
+  r.addMedia('application/x-www-form-urlencoded', urlencodedDecoder);
+  r.register(mediaDecoder);
   return r;
 }
 

@@ -212,6 +212,7 @@ export const ipv6Decoder: Decoder = {
       } else {
         t.add(hf.version, offset, 1, version, { text: `${bitPrefix(d[offset]!, 0xf0, 8)}Version: ${version}` });
         t.add(ipHf.version, offset, 1, version, {
+          hidden: true,
           text: `${bitPrefix(d[offset]!, 0xf0, 8)}Version: ${version} [This field makes the filter match on "ip.version == 6" possible]`,
         });
       }
@@ -438,7 +439,7 @@ function addAddress(t: Tree, d: Uint8Array, o: number, def: typeof hf.src, hostD
   const s = t.full || t.wants(hostDef) || t.wants(hf.host) ? ipv6ToString(a) : '';
   t.add(def, o, 16, a);
   t.add(hf.addr, o, 16, a, { hidden: true });
-  t.add(hostDef, o, 16, s, { generated: true });
+  t.add(hostDef, o, 16, s, { generated: true, hidden: true });
   t.add(hf.host, o, 16, s, { generated: true, hidden: true });
 }
 

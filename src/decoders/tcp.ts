@@ -1355,6 +1355,8 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
       return false;
     }
   } else layer.optionsComplete = true;
+  // the whole header was read: the protocol item covers it, not the payload (as in Wireshark)
+  tree?.setLength(hl);
   if (cols) ctx.appendInfo(infoAfterPorts(flags, ace, seqShown, ackShown, winShown, urg, len, optInfo, tsval, tsecr));
   if (a && a.hasTa) renderAnalysis(ctx, a, tree, off);
   // Payload

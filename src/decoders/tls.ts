@@ -688,7 +688,8 @@ function decodeRecordBody(p: Pass, rt: Tree | undefined, ct: number, version: nu
       p.note('Application Data');
       const app = (s.alpn && APP_PROTOCOLS[s.alpn]) || (p.serverPort === 443 ? 'Hypertext Transfer Protocol' : 'Application Data');
       if (end > body) rt?.add(hf.appData, body, end - body, d.subarray(body, end));
-      rt?.add(hf.appDataProto, body, 0, app, { generated: true });
+      // (named only when a protocol is known: the record line says "Application Data" otherwise)
+      if (app !== 'Application Data') rt?.add(hf.appDataProto, body, 0, app, { generated: true });
       return `Application Data Protocol: ${app}`;
     }
     case 22:

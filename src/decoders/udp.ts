@@ -14,6 +14,7 @@ export const hf = {
   length: field('udp.length', 'Length', 'uint', { bits: 16 }),
   checksum: field('udp.checksum', 'Checksum', 'uint', { base: 'hex', bits: 16 }),
   checksumStatus: field('udp.checksum.status', 'Checksum Status', 'uint', {
+    base: 'none',
     bits: 8,
     values: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' },
   }),
@@ -27,6 +28,7 @@ export const hf = {
 export const ei = {
   lengthBad: expert('udp.length.bad', 'error', 'malformed', 'Bad length value'),
   checksumZero: expert('udp.checksum.zero', 'error', 'checksum', 'Illegal checksum value (0)'),
+  possibleTraceroute: expert('udp.possible_traceroute', 'chat', 'sequence', 'Possible traceroute'),
 };
 
 /** Wireshark's text-only tree items (no filter name): section headers such as `[Timestamps]`. */
@@ -213,6 +215,15 @@ function ipReportedEnd(ctx: DecodeContext): number | undefined {
   return plen > 0 ? o + 40 + plen : undefined;
 }
 
+/** LBL traceroute's ports (33434 + 1 onwards, three probes per hop): Wireshark names the hop and
+ * the attempt a port stands for. */
+function traceroute(ctx: DecodeContext, item: Tree | undefined, port: number, offset: number): void {
+  if (port <= TRACEROUTE_BASE || port > TRACEROUTE_BASE + 30) return;
+  const n = port - TRACEROUTE_BASE - 1;
+  ctx.issue('udp', ei.possibleTraceroute, item, offset, 2, `Possible traceroute: hop #${Math.floor(n / 3) + 1}, attempt #${(n % 3) + 1}`);
+}
+const TRACEROUTE_BASE = 33434;
+
 /** RFC 768 UDP. */
 export const udpDecoder: Decoder = {
   proto: 'udp',
@@ -246,10 +257,12 @@ export const udpDecoder: Decoder = {
       null,
       full || tree.wants(hf.udp) ? { text: `User Datagram Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}` } : undefined,
     );
+    const st = t?.add(hf.srcport, offset, 2, srcPort);
+    traceroute(ctx, st, srcPort, offset);
+    const dt = t?.add(hf.dstport, offset + 2, 2, dstPort);
+    traceroute(ctx, dt, dstPort, offset + 2);
     if (t) {
       layer.tree = t;
-      t.add(hf.srcport, offset, 2, srcPort);
-      t.add(hf.dstport, offset + 2, 2, dstPort);
       t.add(hf.port, offset, 2, srcPort, { hidden: true });
       t.add(hf.port, offset + 2, 2, dstPort, { hidden: true });
     }

@@ -6,7 +6,7 @@ import { TcpDesegmenter } from '../analysis/tcp/desegment.js';
 import { dissect } from '../decoders/core/dissect.js';
 import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
-import { tick } from '../decoders/frame.js';
+import { displayed, tick } from '../decoders/frame.js';
 import { ShardKeyReader, layerShardKey, shardOfKey } from './shard.js';
 import { Registry, Session, type Decoder } from '../decoders/core/registry.js';
 import { FieldCollector, FullTree, walk, type FieldNode } from '../decoders/core/tree.js';
@@ -178,6 +178,7 @@ export async function decodeCapture(
     }
     const fields = full ? indexTree((tree as FullTree).roots) : (collector?.found ?? EMPTY);
     if (opts.filter && !opts.filter.test(fields, frame.data)) return true;
+    displayed(session, frame);
     if (opts.after !== undefined && frame.number <= opts.after) return true;
     if (packet.cut && opts.speculative) {
       cutAt = frame.number;

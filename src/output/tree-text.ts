@@ -1,6 +1,7 @@
 import type { FieldDef } from '../decoders/core/fields.js';
 import { nodeLine } from '../decoders/core/format.js';
 import type { FieldNode } from '../decoders/core/tree.js';
+import { hexdumpLines } from './hexdump.js';
 
 /** `0100 .... = ` prefix of a bit field, as Wireshark draws masks inside their container. */
 export function bitPattern(def: FieldDef, value: unknown): string {
@@ -29,13 +30,18 @@ export function treeLine(n: FieldNode): string {
   return line;
 }
 
-/** tshark `-V` text: four spaces per level. */
-export function treeLines(nodes: readonly FieldNode[], depth = 0, out: string[] = []): string[] {
+/** tshark `-V` text: four spaces per level. Unless the whole frame is dumped too (`-x`,
+ * `dataHex` false), tshark follows each `data` protocol line with a hex dump of its bytes. */
+export function treeLines(nodes: readonly FieldNode[], dataHex = true, depth = 0, out: string[] = []): string[] {
   const pad = '    '.repeat(depth);
   for (const n of nodes) {
     if (n.hidden) continue;
     out.push(pad + treeLine(n));
-    if (n.children) treeLines(n.children, depth + 1, out);
+    if (dataHex && n.def.name === 'data') {
+      const bytes = n.children?.find((c) => c.def.name === 'data.data')?.value;
+      if (bytes instanceof Uint8Array) out.push('', ...hexdumpLines(bytes));
+    }
+    if (n.children) treeLines(n.children, dataHex, depth + 1, out);
   }
   return out;
 }

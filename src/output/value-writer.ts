@@ -40,7 +40,8 @@ export function writeFieldValue(w: ByteWriter, def: FieldDef, v: FieldValue, nod
     case 'ether':
       return v instanceof Uint8Array ? w.hexBytes(v, COLON) : w.str(String(v));
     case 'bytes':
-      return v instanceof Uint8Array ? w.hexBytes(v, -1) : undefined;
+      if (!(v instanceof Uint8Array)) return;
+      return v.length === 0 ? w.str('<MISSING>') : w.hexBytes(v, -1);
     case 'reltime':
       return typeof v === 'number' ? w.str(relTimeToString(v)) : undefined;
     case 'abstime':

@@ -19,6 +19,16 @@ describe('pcapscope packets', () => {
     expect(lines(r.stdout).length).toBe(lines(runCli(['packets', demo]).stdout).length);
   });
 
+  it('frame.time_delta_displayed counts from the previous frame the filter let through', () => {
+    // tshark 4.0.17 prints the same (-n -r F -Y … -T fields …), recorded here
+    const f = path.join(samplesDir, 'http-keepalive.pcap');
+    const shown = runCli(['packets', '-Y', 'tcp.len > 0', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_delta_displayed', f]);
+    expect(lines(shown.stdout).slice(0, 5)).toEqual(['4\t0.000000000', '6\t0.000928000', '8\t0.000073000', '10\t0.000124000', '11\t0.000124000']);
+    // a filter on it: each frame it drops moves the next one further from the last shown
+    const near = runCli(['packets', '-Y', 'frame.time_delta_displayed < 0.0001', '-T', 'fields', '-e', 'frame.number', f]);
+    expect(lines(near.stdout)).toEqual(['1', '2', '3', '4', '5']);
+  });
+
   it('-c limits the frames', () => {
     const r = runCli(['packets', '-c', '5', demo]);
     expect(r.status).toBe(0);

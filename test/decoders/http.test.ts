@@ -46,7 +46,7 @@ describe('http decoder', () => {
     expect(q!.lines).toContain('http.request.full_uri=[Full request URI: http://example.com/index.html?a=1&b=2]');
     expect(r!.packet.cols).toMatchObject({ protocol: 'HTTP', info: 'HTTP/1.1 200 OK  (text/html)' });
     expect(r!.http).toMatchObject({ kind: 'response', status: 200, contentLength: 5, needMore: 0 });
-    expect(r!.lines).toContain('http.content_length=Content length: 5');
+    expect(r!.lines).toContain('http.content_length=[Content length: 5]');
     expect(r!.lines).toContain('http.request_in=[Request in frame: 1]');
     expect(r!.lines).toContain('http.response_for.uri=[Request URI: http://example.com/index.html?a=1&b=2]');
   });

@@ -84,7 +84,7 @@ describe('udp decoder', () => {
 0x0040:  6c6c 6f`);
     const [r] = run([v6]);
     expect(r!.packet.cols?.info).toBe('1000 \u2192 2000 Len=5 [ILLEGAL CHECKSUM (0)]');
-    expect(r!.lines).toContain('udp.checksum.status=[Checksum Status: Illegal (4)]');
+    expect(r!.lines).toContain('udp.checksum.status=[Checksum Status: Illegal]');
     expect(r!.packet.issues.map((i) => i.name)).toContain('udp.checksum.zero');
   });
   it('reports a header cut by the snaplen as short', () => {

@@ -6,9 +6,10 @@
  * reassembled bytes); that decoder asks for more bytes with `requestMore`, naming where its
  * unfinished PDU starts. Decoders called by that decoder (media types, quoted headers) are not
  * offered it, as in Wireshark (`can_desegment` only reaches one level down). This module imports
- * nothing, so decoders can use it without depending on the analysis.
+ * nothing of the analysis, so decoders can use it without depending on it.
  */
 import type { DecodeContext } from '../../decoders/core/context.js';
+import { field } from '../../decoders/core/fields.js';
 
 /** `DESEGMENT_ONE_MORE_SEGMENT`: the PDU needs at least one more segment, length unknown. */
 export const ONE_MORE_SEGMENT = 0x0fffffff;
@@ -56,4 +57,20 @@ export function desegmentOffer(ctx: DecodeContext): DesegmentRequest | null {
 export function requestMore(r: DesegmentRequest, at: number, len: number): void {
   r.offset = at - r.start;
   r.len = len;
+}
+
+/** `tcp.pdu.size`, which `tcp_dissect_pdus` adds to the TCP tree for each PDU it hands on. */
+export const pduSizeField = field('tcp.pdu.size', 'PDU Size', 'uint');
+
+/** Shows a PDU of `size` bytes (length prefix included) at `at` in the TCP tree, as Wireshark's
+ * `tcp_dissect_pdus` does for every PDU it hands on: whole, or cut when it could not ask for more. */
+export function showPduSize(ctx: DecodeContext, at: number, size: number): void {
+  const layers = ctx.packet.layers;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i]!;
+    if (l.proto === 'tcp' && l.errorDepth === ctx.errorDepth) {
+      l.tree?.add(pduSizeField, at, size, size, { generated: true });
+      return;
+    }
+  }
 }

@@ -311,7 +311,8 @@ export function addExpertNode(tree: Tree, def: ExpertDef, message: string, offse
   });
   const own = fieldByName(def.name);
   if (own) e.add(own, offset, length, null, { text: `[${message}]` });
-  e.add(expertMessageField, offset, 0, message, { generated: true });
-  e.add(expertSeverityField, offset, 0, SEVERITY_VALUE[def.severity], { generated: true });
-  e.add(expertGroupField, offset, 0, GROUP_VALUE[def.group], { generated: true });
+  // as tshark prints it: the message is a hidden field, severity and group show their names only
+  e.add(expertMessageField, offset, 0, message, { generated: true, hidden: true });
+  e.add(expertSeverityField, offset, 0, SEVERITY_VALUE[def.severity], { generated: true, text: `[Severity level: ${SEVERITY_LABEL[def.severity]}]` });
+  e.add(expertGroupField, offset, 0, GROUP_VALUE[def.group], { generated: true, text: `[Group: ${group}]` });
 }

@@ -141,7 +141,7 @@ function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, par
 
 /** The tree a decoder writes into. A FieldCollector is handed only to protocols it has fields of
  * (and to those again when quoted inside another protocol's subtree that it skipped). */
-function treeFor(ctx: DecodeContext, d: Decoder, parent: Tree | undefined): Tree | undefined {
+export function treeFor(ctx: DecodeContext, d: Decoder, parent: Tree | undefined): Tree | undefined {
   const root = ctx.rootTree;
   if (!(root instanceof FieldCollector)) return parent;
   if (root.wantsProtocol(d.proto)) return root;

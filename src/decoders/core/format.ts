@@ -144,7 +144,8 @@ export function valueForFields(def: FieldDef, v: FieldValue, node?: FieldNode): 
     case 'ether':
       return v instanceof Uint8Array ? macToString(v) : String(v);
     case 'bytes':
-      return v instanceof Uint8Array ? hex(v) : '';
+      // an empty byte field is shown as missing, by tshark -T fields too
+      return v instanceof Uint8Array ? (v.length === 0 ? '<MISSING>' : hex(v)) : '';
     case 'reltime':
       return typeof v === 'number' ? relTimeToString(v) : '';
     case 'abstime':
@@ -176,6 +177,8 @@ export function formatDouble(v: number): string {
   return String(Number(v.toPrecision(15)));
 }
 
+const MAX_LABEL_BYTES = 36;
+
 /** The value as shown in a tree line: value names, booleans as Set/Not set, units. */
 export function valueForDisplay(def: FieldDef, v: FieldValue): string {
   switch (def.type) {
@@ -186,14 +189,20 @@ export function valueForDisplay(def: FieldDef, v: FieldValue): string {
     case 'uint64': {
       if (typeof v !== 'number' && typeof v !== 'bigint') return '';
       const name = typeof v === 'number' ? def.values?.get(v) : undefined;
+      // BASE_NONE with value names (checksum statuses): the name alone
+      if (name !== undefined && def.base === 'none') return name;
       const num = intDisplay(def, v, false);
       const withUnit = def.unit ? `${num} ${def.unit}` : num;
+      // a value with no name in the field's table shows as Wireshark's value_string does
+      if (name === undefined && def.values !== undefined && typeof v === 'number') return `Unknown (${withUnit})`;
       return name !== undefined ? `${name} (${withUnit})` : withUnit;
     }
     case 'reltime':
       return typeof v === 'number' ? `${relTimeToString(v)} seconds` : '';
     case 'bytes':
-      return v instanceof Uint8Array ? hex(v) : '';
+      // a tree line shows the first 36 bytes, as Wireshark's labels do
+      if (v instanceof Uint8Array && v.length === 0) return '<MISSING>';
+      return v instanceof Uint8Array ? (v.length > MAX_LABEL_BYTES ? `${hex(v.subarray(0, MAX_LABEL_BYTES))}\u2026` : hex(v)) : '';
     case 'string':
       return typeof v === 'string' ? escapeForTerminal(v) : '';
     default:

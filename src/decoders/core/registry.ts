@@ -61,6 +61,8 @@ export class Registry {
   private readonly tables = new Map<string, Map<number, Decoder>>();
   private readonly heuristics = new Map<string, Heuristic[]>();
   private readonly byProto = new Map<string, Decoder>();
+  /** `media_type`: body decoders by media type (decoders/media.ts). */
+  private readonly media = new Map<string, Decoder>();
   readonly analyzerFactories = new Map<string, AnalyzerFactory>();
 
   /** Registers a decoder under its protocol name without a table entry. */
@@ -76,6 +78,18 @@ export class Registry {
     t.set(key, decoder);
     this.byProto.set(decoder.proto, decoder);
     return this;
+  }
+
+  /** `dissector_add_string("media_type", type, decoder)`. */
+  addMedia(type: string, decoder: Decoder): this {
+    this.media.set(type, decoder);
+    this.byProto.set(decoder.proto, decoder);
+    return this;
+  }
+
+  /** The decoder of a media type (lower case, without parameters). */
+  mediaDecoder(type: string): Decoder | undefined {
+    return this.media.get(type);
   }
 
   addHeuristic(carrier: string, h: Heuristic): this {

@@ -35,6 +35,8 @@ export interface Tree {
   add(def: FieldDef, offset: number, length: number, value: FieldValue, opts?: AddOptions): Tree;
   /** Appends a text line to the node (Wireshark's `proto_item_append_text`). */
   appendText(text: string): void;
+  /** Sets the node's byte length once it is known (Wireshark's `proto_item_set_len`). */
+  setLength(length: number): void;
   /** True when this tree keeps `def` (lets a decoder skip expensive values). */
   wants(def: FieldDef): boolean;
   /** True when every node is kept with its display text (FullTree). False for a FieldCollector,
@@ -65,6 +67,10 @@ export class FullTree implements Tree {
 
   appendText(text: string): void {
     if (this.node) this.node.text = (this.node.text ?? '') + text;
+  }
+
+  setLength(length: number): void {
+    if (this.node) this.node.length = length;
   }
 
   wants(): boolean {
@@ -182,6 +188,8 @@ export class FieldCollector implements Tree {
 
   appendText(): void {}
 
+  setLength(): void {}
+
   wants(def: FieldDef): boolean {
     return def.id < this.wanted.length && this.wanted[def.id] === 1;
   }
@@ -215,6 +223,10 @@ class CollectedNode implements Tree {
 
   appendText(text: string): void {
     this.node.text = (this.node.text ?? this.node.def.label) + text;
+  }
+
+  setLength(length: number): void {
+    this.node.length = length;
   }
 
   wants(def: FieldDef): boolean {
