@@ -577,7 +577,7 @@ function reassemblyNeed(d: Uint8Array, off: number, end: number, body: boolean, 
 export const httpDecoder: Decoder = {
   proto: 'http',
   // (the media decoders it hands bodies to feed nothing else: it stays a leaf)
-  fieldPrefixes: ['http', 'text', 'data-text-lines', 'urlencoded-form', 'media'],
+  fieldPrefixes: ['http', 'text', 'data-text-lines', 'urlencoded-form', 'json', 'media'],
   leaf: true,
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     const d = ctx.data;

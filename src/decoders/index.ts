@@ -22,6 +22,7 @@ import { httpDecoder, httpHeuristic } from './http.js';
 import { TEXT_LINE_TYPES, textLinesDecoder } from './text-lines.js';
 import { urlencodedDecoder } from './urlencoded.js';
 import { mediaDecoder } from './media.js';
+import { JSON_TYPES, jsonDecoder } from './json.js';
 
 /** Every built-in decoder and its table entries: one line per protocol and key, like Wireshark's
  * `dissector_add_uint` calls. No decoder registers itself on import. */
@@ -67,6 +68,7 @@ export function registerBuiltins(r: Registry = new Registry()): Registry {
   // message bodies by media type
   for (const type of TEXT_LINE_TYPES) r.addMedia(type, textLinesDecoder);
   r.addMedia('application/x-www-form-urlencoded', urlencodedDecoder);
+  for (const type of JSON_TYPES) r.addMedia(type, jsonDecoder);
   r.register(mediaDecoder);
   return r;
 }

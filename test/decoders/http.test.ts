@@ -3,6 +3,7 @@ import { FullTree, walk } from '../../src/decoders/core/tree.js';
 import { nodeLine } from '../../src/decoders/core/format.js';
 import type { Packet } from '../../src/decoders/core/packet.js';
 import { httpMessageNeed, type HttpLayer } from '../../src/decoders/http.js';
+import { defaultRegistry } from '../../src/engine/decode.js';
 import { buildRegistry, compareInfo, compareWithTshark, corpusFiles, dissect, frameOf, haveTshark, Session, summarize } from './app-helpers.js';
 
 const enc = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -32,6 +33,46 @@ function run(frames: Uint8Array[]) {
 
 const GET = 'GET /index.html?a=1&b=2 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t/1\r\nX-Odd: 1\r\n\r\n';
 const OK = 'HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 5\r\n\r\nhello';
+
+describe('http bodies by media type', () => {
+  // the project's own registry: the media decoders hang off the real HTTP decoder
+  const run = (frames: Uint8Array[]) => {
+    const session = new Session(defaultRegistry());
+    return frames.map((d, i) => {
+      const tree = new FullTree();
+      const packet = dissect(frameOf(d, i + 1), session, { tree, columns: true });
+      return { packet, lines: [...walk(tree.roots)].map((n) => `${n.def.name}=${nodeLine(n)}`) };
+    });
+  };
+  const response = (type: string, body: string) =>
+    tcpFrame(enc(`HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n${body}`), true);
+  const protocols = (type: string, body: string) => run([tcpFrame(enc(GET)), response(type, body)])[1]!.packet.protocols.join(':');
+
+  it('hands each body to the decoder of its media type, or to media', () => {
+    expect(protocols('text/plain; charset=utf-8', 'a\nb')).toMatch(/:http:data-text-lines$/);
+    expect(protocols('application/x-www-form-urlencoded', 'a=1&b=x+y%21')).toMatch(/:http:urlencoded-form$/);
+    expect(protocols('application/json', '{"a":[1,{"b":null}]}')).toMatch(/:http:json$/);
+    expect(protocols('application/pdf', '%PDF-1.4')).toMatch(/:http:media$/);
+    // types Wireshark decodes with decoders pcapscope does not have stay undecoded
+    expect(protocols('image/png', 'xx')).toMatch(/:http$/);
+  });
+
+  it('decodes form items and JSON members as Wireshark shows them', () => {
+    const form = run([tcpFrame(enc(GET)), response('application/x-www-form-urlencoded', 'a=1&b=x+y%21')])[1]!.lines;
+    expect(form).toContain('text=Form item: "b" = "x y!"');
+    expect(form).toContain('urlencoded-form.value=Value: x y!');
+    const json = run([tcpFrame(enc(GET)), response('application/json', '{"a":[1,{"b":null}]}')])[1]!.lines;
+    expect(json).toContain('json.path_with_value=[Path with value: /a/[]:1]');
+    expect(json).toContain('json.value.null=Null value');
+    expect(json).toContain('json.path=[Path: /a/[]/b]');
+  });
+
+  it('shows a body that is not JSON line by line, and bounds hostile nesting', () => {
+    expect(protocols('application/json', '{e:1}')).toMatch(/:http:json:data-text-lines$/);
+    // 30 000 open brackets (more than the call stack would take): no overflow, shown as lines
+    expect(protocols('application/json', '['.repeat(30_000))).toMatch(/:http:json:data-text-lines$/);
+  });
+});
 
 describe('http decoder', () => {
   it('decodes a request and its response', () => {

@@ -14,8 +14,6 @@ import { printedPackets } from '../helpers/print.js';
 const DIFFERS: Record<string, string> = {
   'demo.pcap': 'its TLS handshake: X.509 certificates, the JA3/JA3S hashes and some extensions are not decoded',
   'tls.pcap': 'X.509 certificates, the JA3/JA3S hashes and some extensions are not decoded',
-  'http-keepalive.pcap': 'a JSON body: pcapscope has no JSON decoder',
-  'http-keepalive.pcapng': 'a JSON body: pcapscope has no JSON decoder',
   'udp-closed.pcap': 'tshark shows the payload of a UDP datagram quoted in an ICMP error at the top level, we under ICMP',
 };
 
