@@ -68,37 +68,21 @@ class Parser {
     if (c === '{') {
       this.pos++;
       const members: { key: string; at: number; value: Value }[] = [];
-      this.ws();
-      if (s[this.pos] === '}') this.pos++;
-      else
-        for (;;) {
-          this.ws();
-          const keyAt = this.pos;
-          if (s[this.pos] !== '"') throw new NotJson();
-          const key = this.string();
-          this.ws();
-          if (s[this.pos++] !== ':') throw new NotJson();
-          members.push({ key, at: keyAt, value: this.value(depth + 1) });
-          this.ws();
-          const d = s[this.pos++];
-          if (d === '}') break;
-          if (d !== ',') throw new NotJson();
-        }
+      this.list('}', () => {
+        this.ws();
+        const keyAt = this.pos;
+        if (s[this.pos] !== '"') throw new NotJson();
+        const key = this.string();
+        this.ws();
+        if (s[this.pos++] !== ':') throw new NotJson();
+        members.push({ key, at: keyAt, value: this.value(depth + 1) });
+      });
       return { kind: 'object', at, end: this.pos, members };
     }
     if (c === '[') {
       this.pos++;
       const items: Value[] = [];
-      this.ws();
-      if (s[this.pos] === ']') this.pos++;
-      else
-        for (;;) {
-          items.push(this.value(depth + 1));
-          this.ws();
-          const d = s[this.pos++];
-          if (d === ']') break;
-          if (d !== ',') throw new NotJson();
-        }
+      this.list(']', () => void items.push(this.value(depth + 1)));
       return { kind: 'array', at, end: this.pos, items };
     }
     if (c === '"') {
@@ -115,6 +99,22 @@ class Parser {
     if (!m) throw new NotJson();
     this.pos += m[0].length;
     return { kind: 'number', at, end: this.pos, text: m[0] };
+  }
+
+  /** Comma-separated items up to `close` (the opening bracket already read). */
+  private list(close: string, item: () => void): void {
+    this.ws();
+    if (this.s[this.pos] === close) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      item();
+      this.ws();
+      const d = this.s[this.pos++];
+      if (d === close) return;
+      if (d !== ',') throw new NotJson();
+    }
   }
 
   /** A string token at `pos`, unescaped. */
