@@ -4,10 +4,8 @@ import type { Layer } from './core/packet.js';
 import type { Decoder, Session } from './core/registry.js';
 import type { Frame } from '../capture/types.js';
 import { epochToString, escapeForTerminal } from './core/format.js';
-import type { AddOptions, Tree } from './core/tree.js';
+import { GENERATED, type Tree } from './core/tree.js';
 import { linkTypeName, wtapEncap } from './linktypes.js';
-
-const GENERATED: AddOptions = { generated: true };
 
 export const hf = {
   frame: protocol('frame', 'Frame'),

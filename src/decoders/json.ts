@@ -42,6 +42,11 @@ type Value =
 
 class NotJson extends Error {}
 
+/** A number token where the sticky regex's `lastIndex` points. */
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+/** Backslash escapes of one character. */
+const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
 /** A strict JSON parser over the body text (one char per byte), keeping each value's offsets. */
 class Parser {
   pos = 0;
@@ -95,7 +100,8 @@ class Parser {
         return { kind: word, at, end: this.pos, text: word };
       }
     }
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(at, at + 400));
+    NUMBER.lastIndex = at;
+    const m = NUMBER.exec(s);
     if (!m) throw new NotJson();
     this.pos += m[0].length;
     return { kind: 'number', at, end: this.pos, text: m[0] };
@@ -132,8 +138,8 @@ class Parser {
         continue;
       }
       const e = s[this.pos++];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-      if (e !== undefined && simple[e] !== undefined) out += simple[e];
+      const plain = e === undefined ? undefined : ESCAPES[e];
+      if (plain !== undefined) out += plain;
       else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(this.pos, this.pos + 4))) {
         out += String.fromCharCode(parseInt(s.slice(this.pos, this.pos + 4), 16));
         this.pos += 4;

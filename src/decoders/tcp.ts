@@ -28,7 +28,7 @@ import { u16, u32 } from './core/bytes.js';
 import { latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder } from './core/registry.js';
-import { FieldCollector, type AddOptions, type Tree } from './core/tree.js';
+import { FieldCollector, GENERATED, type AddOptions, type Tree } from './core/tree.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fields
@@ -332,7 +332,6 @@ function keepsText(t: Tree, def: FieldDef): boolean {
 }
 
 /** Shared item options (trees copy what they keep from them). */
-const GENERATED: AddOptions = { generated: true };
 const HIDDEN: AddOptions = { hidden: true };
 
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];

@@ -28,6 +28,9 @@ export interface AddOptions {
   hidden?: boolean;
 }
 
+/** Options of a generated item without text of its own (trees copy what they keep). */
+export const GENERATED: AddOptions = { generated: true };
+
 /** What decoders write fields into. `add` returns the node's subtree; a collector that keeps only
  * some fields returns itself so children still reach it. Decoders call it as `tree?.add(...)`, so
  * on the fast path (no tree) not even the arguments are evaluated. */
