@@ -23,7 +23,7 @@ import { ipv4ToString, ipv6ToString } from '../decoders/core/format.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
 import { TH_SYN, type TcpLayer } from '../decoders/tcp.js';
 import type { UdpLayer } from '../decoders/udp.js';
-import { ConnectionTracker, type ConnState, type ConnectionSummary, type SegmentEvent } from './tcp/connection.js';
+import { ConnectionTracker, type ConnState, type ConnectionSummary, type SegmentEvent, type SegmentOptions } from './tcp/connection.js';
 
 export type Proto = 'tcp' | 'udp';
 
@@ -261,41 +261,41 @@ export function newSegmentEvent(): SegmentEvent {
     window: 0,
     rawWindow: 0,
     len: 0,
-    payload: EMPTY,
+    captured: 0,
     frameLen: 0,
     options: undefined,
     analysis: 0,
   };
 }
 
-const EMPTY = new Uint8Array(0);
+function synOptions(tcp: TcpLayer): SegmentOptions {
+  const o: SegmentOptions = {};
+  if (tcp.mss !== undefined) o.mss = tcp.mss;
+  if (tcp.wscale !== undefined) o.wscale = tcp.wscale;
+  if (tcp.sackPerm) o.sackPerm = true;
+  if (tcp.tsval !== undefined) o.ts = true;
+  if (tcp.sack) o.sack = tcp.sack;
+  return o;
+}
 
 /** The SegmentEvent of a decoded TCP layer, written into `ev` (null when the segment length is
  * unknown or the layer carries no analysis). `time` is seconds since the capture start, `dir` 0
- * for the conversation's side A. Payload bytes come from the frame; a TCP segment inside a
- * reassembled IP datagram has them in the reassembly buffer, which the layer does not reference,
- * so they count as not captured there. Options are given only on SYNs (the trackers read them
+ * for the conversation's side A. Captured payload is counted in the frame; a TCP segment inside a
+ * reassembled IP datagram has it in the reassembly buffer, which the layer does not reference,
+ * so it counts as not captured there. Options are given only on SYNs (the trackers read them
  * nowhere else). */
 export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: number, ip?: Layer, ev: SegmentEvent = newSegmentEvent()): SegmentEvent | null {
   const a = tcp.analysis;
   if (!a || tcp.seglen < 0) return null;
-  const data = packet.frame.data;
   const reassembled = !!(ip as IpAddrs | undefined)?.reassembled;
-  if (reassembled) ev.payload = EMPTY;
+  if (reassembled) ev.captured = 0;
   else {
-    const from = Math.min(tcp.payloadOffset, data.length);
-    const to = Math.min(from + Math.max(0, Math.min(tcp.payloadCaptured, tcp.seglen)), data.length);
-    ev.payload = to > from ? data.subarray(from, to) : EMPTY;
+    const n = packet.frame.data.length;
+    ev.captured = Math.min(Math.max(0, Math.min(tcp.payloadCaptured, tcp.seglen)), n - Math.min(tcp.payloadOffset, n));
   }
   ev.options =
     tcp.flags & TH_SYN && (tcp.mss !== undefined || tcp.wscale !== undefined || tcp.sackPerm || tcp.tsval !== undefined || tcp.sack)
-      ? {
-          ...(tcp.mss !== undefined ? { mss: tcp.mss } : {}),
-          ...(tcp.wscale !== undefined ? { wscale: tcp.wscale } : {}),
-          ...(tcp.sackPerm ? { sackPerm: true } : {}),
-          ...(tcp.tsval !== undefined ? { ts: true } : {}),
-          ...(tcp.sack ? { sack: tcp.sack } : {}),
-        }
+      ? synOptions(tcp)
       : undefined;
   ev.frame = packet.frame.number;
   ev.time = time;
@@ -474,6 +474,7 @@ export class ConversationTable {
     const stream = t.analysis!.stream;
     const now = nsToSec(rel);
     let live = this.liveByStream[stream];
+    let from: LruList | null = null;
     if (!live) {
       if (this.rows.hasBrief[row]) {
         // summarised already: the row counts it, the summary notes it
@@ -485,12 +486,17 @@ export class ConversationTable {
       while (this.liveByStream.length < stream) this.liveByStream.push(undefined);
       this.liveByStream[stream] = live;
       this.liveCount++;
-    } else (live.closed ? this.closed : this.open).remove(live);
+    } else from = live.closed ? this.closed : this.open;
     const ev = segmentEvent(packet, t, dir, now, ip, this.ev);
     if (ev) live.tracker.push(ev);
     live.last = now;
     live.closed = live.tracker.closed;
-    (live.closed ? this.closed : this.open).push(live);
+    // to the end of its list (a bulk transfer's packets come in runs: it mostly is there already)
+    const to = live.closed ? this.closed : this.open;
+    if (from !== to || to.tail !== live) {
+      from?.remove(live);
+      to.push(live);
+    }
   }
 
   /** Summarises trackers that are done, oldest activity first. */

@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { flowsCommand } from './flows.js';
-import { followCommand } from './follow.js';
-import { packetsCommand } from './packets.js';
+
+// Each command's modules load when it runs: a flows run does not pay for the output writers.
+const packetsCommand: typeof import('./packets.js').packetsCommand = async (...a) => (await import('./packets.js')).packetsCommand(...a);
+const flowsCommand: typeof import('./flows.js').flowsCommand = async (...a) => (await import('./flows.js')).flowsCommand(...a);
+const followCommand: typeof import('./follow.js').followCommand = async (...a) => (await import('./follow.js')).followCommand(...a);
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const threadsArg = (v: string): string => {

@@ -3,7 +3,7 @@ import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { hex, hexPad, ipv4ToString, ipv6ToString, macToString } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import { stateKey, type Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { ETHERTYPE_NAMES } from './ethertypes.js';
 import { textItem } from './ipv4.js';
@@ -413,10 +413,12 @@ function equalBytes(d: Uint8Array, a: number, b: number, n: number): boolean {
   return true;
 }
 
+const BINDINGS = stateKey<Bindings>('arp.bindings', () => ({ byIp: new Map() }));
+
 /** Wireshark's duplicate-address check: an IP seen earlier with another MAC is reported (the
  * binding itself keeps the first MAC). */
 function checkDuplicate(ctx: DecodeContext, t: Tree | undefined, mac: Uint8Array, ip: number): boolean {
-  const b = ctx.session.get<Bindings>('arp.bindings', () => ({ byIp: new Map() }));
+  const b = ctx.session.get(BINDINGS);
   const f = ctx.packet.frame;
   const m = macToString(mac);
   const v = b.byIp.get(ip);

@@ -5,7 +5,7 @@ import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { escapeForTerminal, ipv4ToString, ipv6ToString, latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import { stateKey, type Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { conversationKey, textField, transportPorts } from './udp.js';
 
@@ -374,12 +374,14 @@ interface Match {
   unsolicited: boolean;
 }
 
+const TRANSACTIONS = stateKey('dns.transactions', () => new Map<string, DnsTransaction>());
+
 function matchTransaction(ctx: DecodeContext, id: number, response: boolean): Match | null {
   if (ctx.errorDepth > 0) return null;
   const ports = transportPorts(ctx);
   if (!ports) return null;
   const conv = conversationKey(ctx, ports.proto, ports.srcPort, ports.dstPort).key;
-  const map = ctx.session.get('dns.transactions', () => new Map<string, DnsTransaction>());
+  const map = ctx.session.get(TRANSACTIONS);
   const key = conv + '#' + id;
   const f = ctx.packet.frame;
   const sec = f.hasTime ? f.tsSec : 0;

@@ -1,7 +1,7 @@
 import type { DecodeContext, DecodeResult } from './core/context.js';
 import { field, protocol } from './core/fields.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder, Session } from './core/registry.js';
+import { stateKey, type Decoder, type Session } from './core/registry.js';
 import type { Frame } from '../capture/types.js';
 import { epochToString, escapeForTerminal } from './core/format.js';
 import { GENERATED, type Tree } from './core/tree.js';
@@ -54,8 +54,7 @@ interface FrameClock {
   deltaDisplayed: number;
 }
 
-const CLOCK = 'frame.clock';
-const newClock = (): FrameClock => ({
+const CLOCK = stateKey('frame.clock', (): FrameClock => ({
   hasFirst: false,
   firstSec: 0,
   firstNsec: 0,
@@ -68,12 +67,12 @@ const newClock = (): FrameClock => ({
   relative: 0,
   delta: 0,
   deltaDisplayed: 0,
-});
+}));
 
 /** Advances the capture clock by one frame: its time since the first frame and since the
  * previous one. Frames a worker of a parallel run does not decode still tick its clock. */
 export function tick(session: Session, f: Frame): FrameClock {
-  const clock = session.get<FrameClock>(CLOCK, newClock);
+  const clock = session.get(CLOCK);
   const sec = f.tsSec;
   const nsec = f.tsNsec;
   clock.relative = 0;
@@ -99,7 +98,7 @@ export function tick(session: Session, f: Frame): FrameClock {
  * `frame.time_delta_displayed` count from it. Without a filter every frame is displayed. */
 export function displayed(session: Session, f: Frame): void {
   if (!f.hasTime) return;
-  const clock = session.get<FrameClock>(CLOCK, newClock);
+  const clock = session.get(CLOCK);
   clock.hasShown = true;
   clock.shownSec = f.tsSec;
   clock.shownNsec = f.tsNsec;

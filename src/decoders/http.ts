@@ -4,7 +4,7 @@ import { expert } from './core/expert.js';
 import { field, protocol, type FieldDef } from './core/fields.js';
 import { escapeForTerminal, latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder, Heuristic } from './core/registry.js';
+import { stateKey, type Decoder, type Heuristic } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { dispatch } from './core/dissect.js';
 import { isPlainMedia, mediaTypeOfHeader } from './media.js';
@@ -179,7 +179,7 @@ export const httpHeuristic: Heuristic = {
   proto: 'http',
   test(ctx: DecodeContext, offset: number, end: number): boolean {
     const d = ctx.data;
-    const claimed = ctx.session.get('http.claimed', newClaimed);
+    const claimed = ctx.session.get(CLAIMED);
     if (claimed.count > 0) {
       const c = convFor(ctx);
       if (c?.claimed) return true;
@@ -196,7 +196,7 @@ export const httpHeuristic: Heuristic = {
   },
 };
 
-const newClaimed = (): { count: number } => ({ count: 0 });
+const CLAIMED = stateKey('http.claimed', (): { count: number } => ({ count: 0 }));
 
 /** Case-insensitive match of ASCII `s` at `at`, inside [lo, hi). */
 function caseEq(d: Uint8Array, at: number, s: string, lo: number, hi: number): boolean {
@@ -404,12 +404,14 @@ interface HttpConv {
   claimed: boolean;
 }
 
+const CONVERSATIONS = stateKey('http.conversations', () => new Map<string, HttpConv>());
+
 function convFor(ctx: DecodeContext): HttpConv | null {
   if (ctx.errorDepth > 0) return null;
   const p = transportPorts(ctx);
   if (!p) return null;
   const key = conversationKey(ctx, p.proto, p.srcPort, p.dstPort).key;
-  const map = ctx.session.get('http.conversations', () => new Map<string, HttpConv>());
+  const map = ctx.session.get(CONVERSATIONS);
   let c = map.get(key);
   if (!c) {
     c = { last: null, requestCount: 0, responseCount: 0, lastRequest: 0, lastResponse: 0, lastMethod: null, requestSeen: false, claimed: false };

@@ -4,7 +4,7 @@ import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { hexPad } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import { stateKey, type Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { CHECKSUM_STATUS, inetChecksum, onesSum } from './ipproto.js';
 import { carrierIp, ipPayloadReportedEnd, textItem, type Ipv4Layer } from './ipv4.js';
@@ -221,7 +221,7 @@ export function decodeQuoted(ctx: DecodeContext, tree: Tree | undefined, result:
         }
         break;
       }
-      const analyzer = cur.session.analyzers.get(d.proto);
+      const analyzer = cur.session.analyzer(d.proto);
       if (analyzer && cur.packet.layers.length > before) {
         const layer = cur.packet.layers[cur.packet.layers.length - 1]!;
         if (layer.proto === d.proto) {
@@ -558,11 +558,13 @@ export function decodeExtensions(ctx: DecodeContext, t: Tree | undefined, off: n
   }
 }
 
+const ECHO = stateKey<EchoState>('icmp.echo', () => ({ unmatched: new Map() }));
+
 /** Echo request/reply matching as Wireshark does it in one pass: a reply finds the request with
  * the same identifier, sequence number and (reply) checksum between the same two hosts. */
 function matchEcho(ctx: DecodeContext, t: Tree | undefined, type: number, d: Uint8Array, offset: number, ip: Layer | undefined): void {
   if (!ip) return;
-  const state = ctx.session.get<EchoState>('icmp.echo', () => ({ unmatched: new Map() }));
+  const state = ctx.session.get(ECHO);
   const l = ip as Layer & { src: number | Uint8Array; dst: number | Uint8Array };
   const a = typeof l.src === 'number' ? String(l.src) : Array.from(l.src).join('.');
   const b = typeof l.dst === 'number' ? String(l.dst) : Array.from(l.dst).join('.');

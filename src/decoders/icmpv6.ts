@@ -4,7 +4,7 @@ import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { hexPad, ipv6ToString, macToString } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import { stateKey, type Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { addChecksum, decodeExtensions, decodeQuoted } from './icmp.js';
 import { CHECKSUM_STATUS, inetChecksum, onesSum } from './ipproto.js';
@@ -622,8 +622,10 @@ function pseudoSum(src: Uint8Array, dst: Uint8Array, len: number): number {
   return s;
 }
 
+const ECHO = stateKey<EchoState>('icmpv6.echo', () => ({ unmatched: new Map() }));
+
 function matchEcho(ctx: DecodeContext, t: Tree | undefined, type: number, d: Uint8Array, offset: number, ip: Ipv6Layer): void {
-  const state = ctx.session.get<EchoState>('icmpv6.echo', () => ({ unmatched: new Map() }));
+  const state = ctx.session.get(ECHO);
   const a = ipv6ToString(ip.src);
   const b = ipv6ToString(ip.dst);
   const pair = a < b ? `${a}|${b}` : `${b}|${a}`;

@@ -5,7 +5,7 @@ import { expert } from './core/expert.js';
 import { field, protocol, type FieldDef } from './core/fields.js';
 import { hex, ipv4ToString } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import { stateKey, type Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { reportedEndOf } from './ethertypes.js';
 import { CHECKSUM_STATUS, IPPROTO_VALUES, ipProtoName } from './ipproto.js';
@@ -375,9 +375,11 @@ export function addFragmentTree(
   }
 }
 
+const DEFRAG = stateKey('ip.defrag', () => new Defragmenter());
+
 /** The per-capture defragmenter shared by IPv4 and IPv6. */
 export function defragmenter(ctx: DecodeContext): Defragmenter {
-  return ctx.session.get('ip.defrag', () => new Defragmenter());
+  return ctx.session.get(DEFRAG);
 }
 
 export function frameTime(ctx: DecodeContext): number {

@@ -520,7 +520,7 @@ export interface TcpRenderingAnalyzer {
 }
 
 function engineRenders(ctx: DecodeContext): boolean {
-  const a = ctx.session.analyzers.get('tcp') as Partial<TcpRenderingAnalyzer> | undefined;
+  const a = ctx.session.analyzer('tcp') as Partial<TcpRenderingAnalyzer> | undefined;
   return a?.rendersTcp === true;
 }
 

@@ -4,7 +4,7 @@ import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import { latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder, Heuristic } from './core/registry.js';
+import { stateKey, type Decoder, type Heuristic } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { conversationKey, innerIpLayer, ipAddresses, textField, transportPorts } from './udp.js';
 
@@ -474,12 +474,14 @@ interface TlsSession {
   alpn: string | null;
 }
 
+const SESSIONS = stateKey('tls.sessions', () => new Map<string, TlsSession>());
+
 function sessionFor(ctx: DecodeContext): { s: TlsSession; sender: string; serverPort: number } {
   const ports = transportPorts(ctx);
   const sp = ports?.srcPort ?? 0;
   const dp = ports?.dstPort ?? 0;
   const key = 'tls|' + conversationKey(ctx, ports?.proto ?? 'tcp', sp, dp).key;
-  const map = ctx.session.get('tls.sessions', () => new Map<string, TlsSession>());
+  const map = ctx.session.get(SESSIONS);
   let s = map.get(key);
   if (!s) map.set(key, (s = { version: 0, ccs: new Set(), alpn: null }));
   const ip = innerIpLayer(ctx);

@@ -3,7 +3,7 @@ import { u16 } from './core/bytes.js';
 import { expert } from './core/expert.js';
 import { field, protocol } from './core/fields.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import { stateKey, type Decoder } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 
 export const hf = {
@@ -224,6 +224,8 @@ function traceroute(ctx: DecodeContext, item: Tree | undefined, port: number, of
 }
 const TRACEROUTE_BASE = 33434;
 
+const CONVERSATIONS = stateKey('udp.conversations', () => new UdpConversations());
+
 /** RFC 768 UDP. */
 export const udpDecoder: Decoder = {
   proto: 'udp',
@@ -310,7 +312,7 @@ export const udpDecoder: Decoder = {
       }
     }
     // Conversation index, by first appearance of the address/port pair (quoted headers count).
-    const convs = ctx.session.get('udp.conversations', () => new UdpConversations());
+    const convs = ctx.session.get(CONVERSATIONS);
     const ip = innerIpLayer(ctx);
     const f = ctx.packet.frame;
     const sec = f.hasTime ? f.tsSec : 0;

@@ -3,7 +3,7 @@ import type { Frame, ReadResult } from '../capture/types.js';
 import { registerAnalyzers } from '../analysis/index.js';
 import { TcpAnalyzer } from '../analysis/tcp/index.js';
 import { TcpDesegmenter } from '../analysis/tcp/desegment.js';
-import { dissect } from '../decoders/core/dissect.js';
+import { dissect, type DissectOptions } from '../decoders/core/dissect.js';
 import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
 import { displayed, tick } from '../decoders/frame.js';
@@ -159,6 +159,7 @@ export async function decodeCapture(
   let cutAt: number | undefined;
   const shard = opts.shard;
   const keys = shard ? new ShardKeyReader() : null;
+  const dissectOpts: DissectOptions = { tree: undefined, columns: !!opts.columns, transportOnly, speculative: !!opts.speculative, skip };
   const result = await readCapture(path, (frame) => {
     if (shard) {
       const mine = shardOfKey(keys!.frameKey(frame), shard.count) === shard.index;
@@ -171,7 +172,8 @@ export async function decodeCapture(
     }
     collector?.reset();
     const tree = full ? new FullTree() : (collector ?? undefined);
-    const packet = dissect(frame, session, { tree, columns: !!opts.columns, transportOnly, speculative: !!opts.speculative, skip });
+    dissectOpts.tree = tree;
+    const packet = dissect(frame, session, dissectOpts);
     if (shard && !inShard(packet, shard.index, shard.count)) {
       shard.onMismatch(frame.number);
       return false;

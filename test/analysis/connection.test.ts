@@ -32,7 +32,7 @@ function ev(x: Ev): SegmentEvent {
     window: x.win ?? 65535,
     rawWindow: x.win ?? 65535,
     len,
-    payload: new Uint8Array(len),
+    captured: len,
     frameLen: 54 + len,
     options: x.opt,
     analysis: x.an ?? 0,

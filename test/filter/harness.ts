@@ -206,6 +206,23 @@ function runTsharkAsync(file: string, filter: string): Promise<TsharkAnswer> {
   });
 }
 
+/** Capture files whose answers this process looked up (see the pruning in `tsharkAnswers`). */
+const seenKeys = new Set<string>();
+
+/** Key of a capture's content. A pcapng file written by mergecap starts with a section header
+ * naming the OS and hardware it was written on: the key leaves that block out, so the same
+ * captures merged on another machine find their answers. */
+export function contentKey(file: string): string {
+  const b = readFileSync(file);
+  let from = 0;
+  if (b.length >= 12 && b.readUInt32LE(0) === 0x0a0d0d0a) {
+    const le = b.readUInt32LE(8) === 0x1a2b3c4d;
+    const len = le ? b.readUInt32LE(4) : b.readUInt32BE(4);
+    if (len >= 28 && len <= b.length) from = len;
+  }
+  return createHash('sha1').update(b.subarray(from)).digest('hex');
+}
+
 /** tshark's answers for many filters on one file: recorded ones from ANSWERS_FILE when tshark is
  * absent or of the recorded version, the rest from tshark runs in parallel (then recorded).
  * An answer that neither gives is `undefined`. */
@@ -214,7 +231,8 @@ export async function tsharkAnswers(file: string, filters: string[]): Promise<(T
   const stored = loadAnswers();
   const usable = stored && (live === null || stored.version === live || process.env.PCAPSCOPE_ORACLE_LIVE !== '1');
   const cache: Cache = usable && stored && (live === null || stored.version === live) ? stored.answers : {};
-  const fileKey = createHash('sha1').update(readFileSync(file)).digest('hex');
+  const fileKey = contentKey(file);
+  seenKeys.add(fileKey);
   const out: (TsharkAnswer | undefined)[] = new Array(filters.length);
   const todo: number[] = [];
   filters.forEach((f, i) => {
@@ -234,6 +252,9 @@ export async function tsharkAnswers(file: string, filters: string[]): Promise<(T
     }),
   );
   for (const i of todo) cache[`${fileKey}\u0000${filters[i]}`] = out[i]!;
+  // answers of captures this run did not use are dropped: a file merged differently (other
+  // picks, another mergecap) must not leave its answers behind for ever
+  for (const k of Object.keys(cache)) if (!seenKeys.has(k.slice(0, k.indexOf('\u0000')))) delete cache[k];
   if (!process.env.CI) writeFileSync(ANSWERS_FILE, JSON.stringify({ version: live, answers: sortKeys(cache) }, null, 0) + '\n');
   return out;
 }

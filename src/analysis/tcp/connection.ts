@@ -49,8 +49,9 @@ export interface SegmentEvent {
   rawWindow?: number;
   /** Payload length from the IP header (sequence space, without SYN/FIN). */
   len: number;
-  /** Captured payload bytes (may be shorter than `len`). */
-  payload: Uint8Array;
+  /** Payload bytes captured (fewer than `len` when the snaplen cut the frame). The trackers
+   * count bytes and never read them, so no view of the frame is made. */
+  captured: number;
   /** frame.len, for the byte counters (tshark conversations count frame bytes). */
   frameLen: number;
   options?: SegmentOptions;
@@ -363,17 +364,16 @@ class Side {
   coverage(frame: number): DirectionReassembler {
     if (this.cov) return this.cov;
     const c = new DirectionReassembler({ keepBytes: false, maxSegments: 1024, eagerGaps: true, gapsOnly: true });
-    if (this.isn !== null) c.push({ frame, seq: this.isn, flags: SYN, len: 0, payload: EMPTY });
+    if (this.isn !== null) c.push({ frame, seq: this.isn, flags: SYN, len: 0, payload: null, captured: 0 });
     else if (this.firstPeerAck !== null) c.ack(this.firstPeerAck, frame);
     this.cov = c;
     return c;
   }
 }
 
-const EMPTY = new Uint8Array(0);
 
 /** What the coverage trackers are fed, refilled per segment (they keep nothing of it). */
-const COVERAGE_INPUT: SegmentInput = { frame: 0, seq: 0, flags: 0, len: 0, payload: EMPTY, keepAlive: false };
+const COVERAGE_INPUT: SegmentInput = { frame: 0, seq: 0, flags: 0, len: 0, payload: null, captured: 0, keepAlive: false };
 
 const NO_RTT: RttSummary = { samples: 0, min: null, max: null, mean: null, last: null, srtt: null, rttvar: null, rto: null, karnSkipped: 0 };
 
@@ -562,7 +562,7 @@ export class ConnectionTracker {
       seg.seq = e.seq;
       seg.flags = f;
       seg.len = e.len;
-      seg.payload = e.payload;
+      seg.captured = e.captured;
       seg.keepAlive = (a & TA.KEEP_ALIVE) !== 0;
       if (out.length !== 0) out.length = 0;
       cov.push(seg, out);

@@ -10,6 +10,7 @@
  */
 import type { DecodeContext } from '../../decoders/core/context.js';
 import { field } from '../../decoders/core/fields.js';
+import { stateKey } from '../../decoders/core/registry.js';
 
 /** `DESEGMENT_ONE_MORE_SEGMENT`: the PDU needs at least one more segment, length unknown. */
 export const ONE_MORE_SEGMENT = 0x0fffffff;
@@ -35,12 +36,11 @@ export class DesegmentRequest {
   }
 }
 
-const KEY = 'tcp.desegment.request';
-const make = (): DesegmentRequest => new DesegmentRequest();
+export const DESEGMENT_REQUEST = stateKey('tcp.desegment.request', () => new DesegmentRequest());
 
 /** The session's request slot (one per capture). */
 export function desegmentSlot(ctx: DecodeContext): DesegmentRequest {
-  return ctx.session.get(KEY, make);
+  return ctx.session.get(DESEGMENT_REQUEST);
 }
 
 /** The request when the calling decoder may ask for more bytes (it is the decoder the TCP
@@ -48,7 +48,7 @@ export function desegmentSlot(ctx: DecodeContext): DesegmentRequest {
  * `decode`, before `addLayer`. */
 export function desegmentOffer(ctx: DecodeContext): DesegmentRequest | null {
   if (ctx.errorDepth !== 0) return null;
-  const r = ctx.session.get(KEY, make);
+  const r = ctx.session.get(DESEGMENT_REQUEST);
   return r.base >= 0 && r.base === ctx.packet.layers.length ? r : null;
 }
 

@@ -44,7 +44,7 @@ import { field } from '../../decoders/core/fields.js';
 import type { Session } from '../../decoders/core/registry.js';
 import { FullTree, type Tree } from '../../decoders/core/tree.js';
 import { TCP_A, TH_FIN, TH_RST, TH_SYN, type TcpLayer } from '../../decoders/tcp.js';
-import { DesegmentRequest, desegmentSlot, ONE_MORE_SEGMENT, UNTIL_FIN } from './desegment-request.js';
+import { DESEGMENT_REQUEST, DesegmentRequest, desegmentSlot, ONE_MORE_SEGMENT, UNTIL_FIN } from './desegment-request.js';
 import type { TcpSegmentEvent, TcpSegmentListener } from './index.js';
 import type { TcpConversation, TcpFlow } from './state.js';
 
@@ -237,7 +237,7 @@ export class TcpDesegmenter implements TcpSegmentListener {
     session: Session,
     private readonly opts: DesegmentOptions = DEFAULT_DESEGMENT,
   ) {
-    this.req = session.get('tcp.desegment.request', () => new DesegmentRequest());
+    this.req = session.get(DESEGMENT_REQUEST);
   }
 
   /** Bytes held by open PDUs, and PDUs abandoned at the size or memory bound. */

@@ -37,8 +37,11 @@ export interface SegmentInput {
   flags: number;
   /** Sequence space taken by the payload (the IP-reported length, not the captured one). */
   len: number;
-  /** Captured payload bytes (may be shorter than `len` when the snaplen cut the frame). */
-  payload: Uint8Array;
+  /** Captured payload bytes (may be shorter than `len` when the snaplen cut the frame); null for
+   * a reassembler that keeps no bytes (`keepBytes: false`), which then reads `captured`. */
+  payload: Uint8Array | null;
+  /** How many payload bytes were captured when `payload` is null. */
+  captured?: number;
   /** A keep-alive (its one garbage byte repeats an old sequence number): ignored. */
   keepAlive?: boolean;
 }
@@ -253,7 +256,7 @@ export class DirectionReassembler {
       this.st.finOffset = end;
     }
     if (len > 0) {
-      const cap = Math.min(seg.payload.length, len);
+      const cap = Math.min(seg.payload ? seg.payload.length : (seg.captured ?? 0), len);
       this.accept(start, start + cap, seg.frame, seg.payload, false, out);
       if (cap < len) this.accept(start + cap, end, seg.frame, null, true, out);
     }

@@ -118,7 +118,7 @@ function runOne(ctx: DecodeContext, d: Decoder, offset: number, end: number, par
   const tree = treeFor(ctx, d, parent);
   try {
     let r = d.decode(ctx, offset, end, tree);
-    const analyzer = ctx.session.analyzers.get(d.proto);
+    const analyzer = ctx.session.analyzer(d.proto);
     if (analyzer && ctx.packet.layers.length > layersBefore) {
       const layer = ctx.packet.layers[ctx.packet.layers.length - 1]!;
       if (layer.proto === d.proto && r) r = analyzer.onLayer(ctx, layer, r) ?? r;

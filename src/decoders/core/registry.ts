@@ -35,30 +35,96 @@ export interface Analyzer {
 
 export type AnalyzerFactory = (session: Session) => Analyzer;
 
+/** A kind of per-capture state a decoder keeps (its echo requests, its defragmenter): made once
+ * per process with `stateKey`, it is an index into each Session's slots, so the lookup on every
+ * frame is an array read, not a string hash. */
+export interface StateKey<T> {
+  readonly id: number;
+  readonly name: string;
+  make(): T;
+}
+
+let stateKeys = 0;
+
+export function stateKey<T>(name: string, make: () => T): StateKey<T> {
+  return { id: stateKeys++, name, make };
+}
+
 /** Per-capture state: analysers and anything decoders must remember between frames. Never
  * module-level, so two captures can be read at once. */
 export class Session {
-  private readonly state = new Map<string, unknown>();
-  readonly analyzers = new Map<string, Analyzer>();
+  private readonly state: unknown[] = [];
+  readonly analyzers: ReadonlyMap<string, Analyzer>;
+  /** The same as two lists: the driver asks for every layer it decodes, and comparing one or two
+   * names is cheaper than hashing. */
+  private readonly analyzerNames: string[] = [];
+  private readonly analyzerList: Analyzer[] = [];
 
   constructor(readonly registry: Registry) {
-    for (const [proto, make] of registry.analyzerFactories) this.analyzers.set(proto, make(this));
+    const m = new Map<string, Analyzer>();
+    for (const [proto, make] of registry.analyzerFactories) {
+      const a = make(this);
+      m.set(proto, a);
+      this.analyzerNames.push(proto);
+      this.analyzerList.push(a);
+    }
+    this.analyzers = m;
   }
 
-  get<T>(key: string, make: () => T): T {
-    let v = this.state.get(key) as T | undefined;
+  /** The analyser of a protocol, if any. */
+  analyzer(proto: string): Analyzer | undefined {
+    const names = this.analyzerNames;
+    for (let i = 0; i < names.length; i++) if (names[i] === proto) return this.analyzerList[i];
+    return undefined;
+  }
+
+  get<T>(key: StateKey<T>): T {
+    let v = this.state[key.id] as T | undefined;
     if (v === undefined) {
-      v = make();
-      this.state.set(key, v);
+      v = key.make();
+      this.state[key.id] = v;
     }
     return v;
+  }
+}
+
+/** One dissector table. Every table of ours has 8- or 16-bit keys (link types, EtherTypes, IP
+ * protocols, ports), and the driver looks up several per frame: they index an array, not a Map. */
+class DissectorTable {
+  /** key → 1 + position in `decoders` (0: none). */
+  private readonly index = new Uint16Array(65536);
+  readonly decoders: Decoder[] = [];
+  /** Keys outside 0..65535. */
+  private readonly wide = new Map<number, Decoder>();
+
+  set(key: number, d: Decoder): void {
+    if ((key & 0xffff) !== key) {
+      this.wide.set(key, d);
+      return;
+    }
+    let i = this.decoders.indexOf(d);
+    if (i < 0) i = this.decoders.push(d) - 1;
+    this.index[key] = i + 1;
+  }
+
+  get(key: number): Decoder | undefined {
+    if ((key & 0xffff) !== key) return this.wide.get(key);
+    const i = this.index[key]!;
+    return i === 0 ? undefined : this.decoders[i - 1];
+  }
+
+  all(): Iterable<Decoder> {
+    return [...this.decoders, ...this.wide.values()];
   }
 }
 
 /** Wireshark-style dissector tables: `linktype` (LINKTYPE_*), `ethertype`, `ip.proto`,
  * `tcp.port`, `udp.port`, `sll.ltype` ...; heuristic lists per carrier (`tcp`, `udp`). */
 export class Registry {
-  private readonly tables = new Map<string, Map<number, Decoder>>();
+  /** Tables by name, in two lists: a handful of tables, named by literals, are found faster by
+   * comparing names than by hashing them. */
+  private readonly tableNames: string[] = [];
+  private readonly tables: DissectorTable[] = [];
   private readonly heuristics = new Map<string, Heuristic[]>();
   private readonly byProto = new Map<string, Decoder>();
   /** `media_type`: body decoders by media type (decoders/media.ts). */
@@ -73,8 +139,12 @@ export class Registry {
 
   /** `dissector_add_uint(table, key, decoder)`. */
   add(table: string, key: number, decoder: Decoder): this {
-    let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = new Map()));
+    let t = this.table(table);
+    if (!t) {
+      t = new DissectorTable();
+      this.tableNames.push(table);
+      this.tables.push(t);
+    }
     t.set(key, decoder);
     this.byProto.set(decoder.proto, decoder);
     return this;
@@ -104,8 +174,14 @@ export class Registry {
     return this;
   }
 
+  private table(name: string): DissectorTable | undefined {
+    const names = this.tableNames;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.tables[i];
+    return undefined;
+  }
+
   lookup(table: string, key: number): Decoder | undefined {
-    return this.tables.get(table)?.get(key);
+    return this.table(table)?.get(key);
   }
 
   decoder(proto: string): Decoder | undefined {
@@ -115,7 +191,7 @@ export class Registry {
   /** Every decoder in a table. */
   tableDecoders(): Set<Decoder> {
     const all = new Set<Decoder>();
-    for (const t of this.tables.values()) for (const d of t.values()) all.add(d);
+    for (const t of this.tables) for (const d of t.all()) all.add(d);
     return all;
   }
 
