@@ -218,6 +218,18 @@ describe('DirectionReassembler', () => {
     r.push(seg(3, 1, 'abc'));
     expect(r.stats().duplicateBytes).toBe(3);
   });
+
+  it('tracks coverage from captured counts alone (no payload bytes given)', () => {
+    const r = new DirectionReassembler({ keepBytes: false });
+    r.push({ frame: 1, seq: 0, flags: SYN, len: 0, payload: null, captured: 0 });
+    expect(r.push({ frame: 2, seq: 1, flags: ACK, len: 10, payload: null, captured: 4 })).toEqual([
+      { frame: 2, seqOffset: 0, length: 4, bytes: null },
+      { frame: 2, seqOffset: 4, gapLen: 6, reason: 'snaplen' },
+    ]);
+    r.push({ frame: 3, seq: 1, flags: ACK, len: 10, payload: null, captured: 10 });
+    // the snaplen gap was declared already: the whole copy repeats what the stream is past
+    expect(r.stats()).toMatchObject({ gapBytes: 6, duplicateBytes: 10 });
+  });
 });
 
 describe('Desegmenter', () => {
