@@ -133,7 +133,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       filter = c;
     }
     const wantSummaries = format === 'json' || !!o.detail;
-    const shards = format !== 'jsonl' && !filter ? shardCount(file, o.threads) : 1;
+    const shards = format !== 'jsonl' && !filter ? shardCount(file, o.threads, true) : 1;
     const parallel = shards > 1 ? await runShards({ kind: 'flows', file, options: { summaries: wantSummaries } }, shards) : null;
     if (parallel?.ok) {
       const m = mergeFlowShards(parallel.values as FlowsShardValue[]);

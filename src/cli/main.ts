@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('-e, --field <name>', 'field to print with -T fields (repeatable)', collect, [])
       .option('-E, --field-option <opt>', 'header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=n|d|s', collect, [])
       .option('-Y, --filter <filter>', 'display filter in Wireshark syntax')
-      .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB)', threadsArg);
+      .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB; a -Y on transport fields only from 4 cores)', threadsArg);
 
   packetOptions(
     program
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-z, --stat <stat>', "tshark statistics: conv,tcp or conv,udp, optionally ',FILTER' (repeatable)", collect, [])
     .option('--tshark-conv', 'print exactly what tshark -q -z conv,tcp prints')
     .option('-d, --detail', 'after the table, what happened to each TCP connection')
-    .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB)', threadsArg)
+    .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB and 4 cores)', threadsArg)
     .action(async (file: string, opts) => {
       code = await flowsCommand(file, opts);
     });

@@ -166,7 +166,7 @@ export async function packetsCommand(file: string, o: PacketsOptions): Promise<n
   const resume = (upTo: number) => {
     decode = { ...decode, speculative: false, after: upTo, limit: decode.limit === undefined ? undefined : decode.limit - printed };
   };
-  const shards = printer.shardable ? shardCount(file, o.threads) : 1;
+  const shards = printer.shardable ? shardCount(file, o.threads, !!(decode.speculative || decode.transportOnly)) : 1;
   if (shards > 1) {
     const r = await printShards(file, o, shards, decode.limit, out.bytes);
     printed = r.ok ? 0 : r.printed;

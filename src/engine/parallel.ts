@@ -60,9 +60,12 @@ const WORKER_YOUNG_GENERATION_MB = 64;
 /** How many workers to use for `file`: `requested` (`--threads`), else `PCAPSCOPE_THREADS`, else
  * one per core (at most 4) for a file of 256 MiB or more, else 1 (none). Standard input always
  * decodes in one thread, and so does a file under 32 MiB unless the environment variable asks (the
- * tests do). Measured on the 2-core benchmark machine (README, "Speed"): two workers make
- * `packets` and `flows` 1.1–1.2x faster on the 1 GB capture. */
-export function shardCount(file: string, requested?: string): number {
+ * tests do). A `light` run (little work per frame: `flows`, a transport-level `-Y`) uses workers
+ * by default only from 4 cores: each worker reads and splits the whole file and warms up its own
+ * JIT, and on the 2-core benchmark machine two workers made `flows` 1.3x slower and `-Y` 1.1x
+ * slower than one thread, where they make `packets -T fields` with the decoder fields 1.1x faster
+ * (README, "Speed"). */
+export function shardCount(file: string, requested?: string, light = false): number {
   // run from the TypeScript sources (tests): there is no compiled worker to start
   if (!existsSync(WORKER) || file === '-') return 1;
   const asked = requested ?? process.env.PCAPSCOPE_THREADS;
@@ -75,7 +78,10 @@ export function shardCount(file: string, requested?: string): number {
   } catch {
     return 1;
   }
-  if (asked === undefined) return size >= AUTO_PARALLEL_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+  if (asked === undefined) {
+    const cores = availableParallelism();
+    return size >= AUTO_PARALLEL_BYTES && cores >= (light ? 4 : 2) ? Math.min(4, cores) : 1;
+  }
   const n = Math.max(1, Math.min(MAX_WORKERS, Number(asked)));
   // the environment variable forces workers on small files too
   if (requested !== undefined && size < MIN_PARALLEL_BYTES) return 1;
