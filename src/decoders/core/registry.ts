@@ -50,32 +50,46 @@ export function stateKey<T>(name: string, make: () => T): StateKey<T> {
   return { id: stateKeys++, name, make };
 }
 
+/** Values by name for a handful of names given as literals: comparing the names finds one faster
+ * than hashing them, and the driver asks several times per frame. */
+class ByName<T> {
+  private readonly names: string[] = [];
+  private readonly values: T[] = [];
+
+  get(name: string): T | undefined {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.values[i];
+    return undefined;
+  }
+
+  add(name: string, value: T): T {
+    this.names.push(name);
+    this.values.push(value);
+    return value;
+  }
+
+  all(): readonly T[] {
+    return this.values;
+  }
+}
+
 /** Per-capture state: analysers and anything decoders must remember between frames. Never
  * module-level, so two captures can be read at once. */
 export class Session {
   private readonly state: unknown[] = [];
   readonly analyzers: ReadonlyMap<string, Analyzer>;
-  /** The same as two lists: the driver asks for every layer it decodes, and comparing one or two
-   * names is cheaper than hashing. */
-  private readonly analyzerNames: string[] = [];
-  private readonly analyzerList: Analyzer[] = [];
+  /** The same, for the driver, which asks for every layer it decodes. */
+  private readonly byProto = new ByName<Analyzer>();
 
   constructor(readonly registry: Registry) {
     const m = new Map<string, Analyzer>();
-    for (const [proto, make] of registry.analyzerFactories) {
-      const a = make(this);
-      m.set(proto, a);
-      this.analyzerNames.push(proto);
-      this.analyzerList.push(a);
-    }
+    for (const [proto, make] of registry.analyzerFactories) m.set(proto, this.byProto.add(proto, make(this)));
     this.analyzers = m;
   }
 
   /** The analyser of a protocol, if any. */
   analyzer(proto: string): Analyzer | undefined {
-    const names = this.analyzerNames;
-    for (let i = 0; i < names.length; i++) if (names[i] === proto) return this.analyzerList[i];
-    return undefined;
+    return this.byProto.get(proto);
   }
 
   get<T>(key: StateKey<T>): T {
@@ -93,7 +107,7 @@ export class Session {
 class DissectorTable {
   /** key → 1 + position in `decoders` (0: none). */
   private readonly index = new Uint16Array(65536);
-  readonly decoders: Decoder[] = [];
+  private readonly decoders: Decoder[] = [];
   /** Keys outside 0..65535. */
   private readonly wide = new Map<number, Decoder>();
 
@@ -121,10 +135,7 @@ class DissectorTable {
 /** Wireshark-style dissector tables: `linktype` (LINKTYPE_*), `ethertype`, `ip.proto`,
  * `tcp.port`, `udp.port`, `sll.ltype` ...; heuristic lists per carrier (`tcp`, `udp`). */
 export class Registry {
-  /** Tables by name, in two lists: a handful of tables, named by literals, are found faster by
-   * comparing names than by hashing them. */
-  private readonly tableNames: string[] = [];
-  private readonly tables: DissectorTable[] = [];
+  private readonly tables = new ByName<DissectorTable>();
   private readonly heuristics = new Map<string, Heuristic[]>();
   private readonly byProto = new Map<string, Decoder>();
   /** `media_type`: body decoders by media type (decoders/media.ts). */
@@ -139,12 +150,7 @@ export class Registry {
 
   /** `dissector_add_uint(table, key, decoder)`. */
   add(table: string, key: number, decoder: Decoder): this {
-    let t = this.table(table);
-    if (!t) {
-      t = new DissectorTable();
-      this.tableNames.push(table);
-      this.tables.push(t);
-    }
+    const t = this.tables.get(table) ?? this.tables.add(table, new DissectorTable());
     t.set(key, decoder);
     this.byProto.set(decoder.proto, decoder);
     return this;
@@ -174,14 +180,8 @@ export class Registry {
     return this;
   }
 
-  private table(name: string): DissectorTable | undefined {
-    const names = this.tableNames;
-    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.tables[i];
-    return undefined;
-  }
-
   lookup(table: string, key: number): Decoder | undefined {
-    return this.table(table)?.get(key);
+    return this.tables.get(table)?.get(key);
   }
 
   decoder(proto: string): Decoder | undefined {
@@ -191,7 +191,7 @@ export class Registry {
   /** Every decoder in a table. */
   tableDecoders(): Set<Decoder> {
     const all = new Set<Decoder>();
-    for (const t of this.tables) for (const d of t.all()) all.add(d);
+    for (const t of this.tables.all()) for (const d of t.all()) all.add(d);
     return all;
   }
 
