@@ -89,7 +89,8 @@ export interface ConversationOptions {
   closeLinger?: number;
   idleTimeout?: number;
   maxLive?: number;
-  /** Called once per TCP connection when it is summarised (eviction or `finish()`). */
+  /** Called once per TCP connection when it is summarised (eviction or `finish()`). Without it
+   * the trackers sample no RTT: the rows show none. */
   onSummary?: (row: FlowRow, summary: ConnectionSummary) => void;
 }
 
@@ -334,6 +335,8 @@ export class ConversationTable {
   private readonly idle: number;
   private readonly maxLive: number;
   private readonly onSummary: ConversationOptions['onSummary'];
+  /** RTT is sampled only for summaries someone reads (the rows carry none). */
+  private readonly rtt: false | undefined;
   private finished = false;
   /** Trackers summarised before the end, by reason. */
   readonly evictions = { closed: 0, idle: 0, pressure: 0 };
@@ -347,6 +350,7 @@ export class ConversationTable {
     this.idle = opts.idleTimeout ?? Infinity;
     this.maxLive = opts.maxLive ?? 20000;
     this.onSummary = opts.onSummary;
+    this.rtt = opts.onSummary ? undefined : false;
   }
 
   /** Number of rows so far. */
@@ -481,7 +485,7 @@ export class ConversationTable {
         this.rows.late[row]!++;
         return;
       }
-      live = { stream, tracker: new ConnectionTracker({ ports: [t.srcPort, t.dstPort] }), row, last: now, closed: false, prev: null, next: null };
+      live = { stream, tracker: new ConnectionTracker({ ports: [t.srcPort, t.dstPort], rtt: this.rtt }), row, last: now, closed: false, prev: null, next: null };
       // streams are numbered densely: keep the array packed
       while (this.liveByStream.length < stream) this.liveByStream.push(undefined);
       this.liveByStream[stream] = live;

@@ -129,6 +129,9 @@ export class PcapParser implements CaptureParser {
       off += PCAP_FILE_HEADER_LEN;
     }
     const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // frames are views made by the constructor: cheaper than subarray (no species lookup)
+    const ab = chunk.buffer;
+    const base = chunk.byteOffset;
     const le = this.le;
     const hdrLen = this.hdrLen;
     const maxCap = this.maxCap;
@@ -170,7 +173,7 @@ export class PcapParser implements CaptureParser {
         interfaceId: 0,
         iface: undefined,
         fileOffset: pos + hdrLen,
-        data: chunk.subarray(off + hdrLen, off + total),
+        data: new Uint8Array(ab, base + off + hdrLen, capLen),
       };
       off += total;
       pos += total;

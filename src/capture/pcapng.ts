@@ -334,7 +334,7 @@ export class PcapngParser implements CaptureParser {
           interfaceId: iface.globalId,
           iface: iface.info,
           fileOffset: pos + 28,
-          data: buf.subarray(off + 28, off + 28 + capLen),
+          data: new Uint8Array(buf.buffer, buf.byteOffset + off + 28, capLen),
         };
         this.framesRead++;
         this.pos = pos + rlen;
@@ -367,7 +367,7 @@ export class PcapngParser implements CaptureParser {
           interfaceId: iface.globalId,
           iface: iface.info,
           fileOffset: pos + 12,
-          data: buf.subarray(off + 12, off + 12 + capLen),
+          data: new Uint8Array(buf.buffer, buf.byteOffset + off + 12, capLen),
         };
         this.framesRead++;
         this.pos = pos + rlen;

@@ -29,7 +29,7 @@ import { connectionText } from '../report/connection-text.js';
 import { flowJson, writeFlowsText, writeTsharkConv } from '../report/flows-text.js';
 import { Output, warn } from './out.js';
 
-/** The tables keep counts and texts, never a frame's bytes. */
+/** The tables keep counts and texts, never a frame's bytes nor its packet (`recycle`). */
 const REUSE = { reuseBuffer: true } as const;
 
 /** Where a command writes its lines (stdout by default; tests collect them). */
@@ -115,7 +115,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
     }
     const fields = stats.flatMap((s) => (s.filter ? s.filter.fields : [])) as FieldDef[];
     const transportOnly = stats.every((s) => !s.filter);
-    result = await decodeCapture(file, { columns: false, tree: fields.length ? fields : 'none', transportOnly, read: REUSE }, (d) => {
+    result = await decodeCapture(file, { columns: false, tree: fields.length ? fields : 'none', transportOnly, read: REUSE, recycle: true }, (d) => {
       for (const s of stats) s.table.add(d.packet, !s.filter || s.filter.test(d.fields, d.packet.frame.data));
     });
     // tshark prints nothing when it cannot read the file at all
@@ -141,13 +141,16 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       result = m.result;
     } else {
       const summaries = new Map<number, ConnectionSummary>();
+      // (without a reader of the summaries, the trackers keep no RTT)
       const table = new ConversationTable({
-        onSummary: (row: FlowRow, s: ConnectionSummary) => {
-          if (format === 'jsonl') out.line(JSON.stringify(flowJson(row, s)));
-          else if (wantSummaries) summaries.set(row.stream, s);
-        },
+        onSummary:
+          format === 'jsonl'
+            ? (row: FlowRow, s: ConnectionSummary) => out.line(JSON.stringify(flowJson(row, s)))
+            : wantSummaries
+              ? (row: FlowRow, s: ConnectionSummary) => void summaries.set(row.stream, s)
+              : undefined,
       });
-      result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none', transportOnly: !filter, read: REUSE }, (d) => {
+      result = await decodeCapture(file, { columns: false, tree: filter ? filter.fields : 'none', transportOnly: !filter, read: REUSE, recycle: true }, (d) => {
         table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
       });
       table.finish();

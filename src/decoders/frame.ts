@@ -158,13 +158,17 @@ export const frameDecoder: Decoder = {
 };
 
 const LINKTYPE_NEXT = new Map<number, { table: string; key: number }>();
+/** The last one handed out (a capture rarely changes link type). */
+let lastNext: { table: string; key: number } = { table: 'linktype', key: -1 };
 /** Shared (never mutated) `next` objects per link type. */
 function linktypeNext(linkType: number): { table: string; key: number } {
+  if (lastNext.key === linkType) return lastNext;
   let n = LINKTYPE_NEXT.get(linkType);
   if (n === undefined) {
     n = { table: 'linktype', key: linkType };
     if (LINKTYPE_NEXT.size < 256) LINKTYPE_NEXT.set(linkType, n);
   }
+  lastNext = n;
   return n;
 }
 

@@ -346,6 +346,11 @@ export function ipPayloadReportedEnd(ctx: DecodeContext, offset: number, end: nu
   return reportedEndOf(ctx, end);
 }
 
+/** The byte at `o`, 0 past `end` (a header cut short still shows its first fields). */
+function byteAt(d: Uint8Array, end: number, o: number): number {
+  return o < end ? d[o]! : 0;
+}
+
 /** Adds Wireshark's fragment list (`[3 IPv4 Fragments (3508 bytes): #1(1480), ...]`). */
 export function addFragmentTree(
   tree: Tree,
@@ -396,8 +401,7 @@ export const ipv4Decoder: Decoder = {
     ctx.setProtocol('IPv4');
     if (ctx.columns) ctx.setInfo('');
     const avail = end - offset;
-    const at = (o: number) => (o < end ? d[o]! : 0);
-    const b0 = at(offset);
+    const b0 = byteAt(d, end, offset);
     const version = b0 >> 4;
     const hlen = (b0 & 15) * 4;
     const layer = ctx.addLayer<Ipv4Layer>({
@@ -408,14 +412,14 @@ export const ipv4Decoder: Decoder = {
       version: 4,
       src: avail >= 16 ? u32(d, offset + 12) : 0,
       dst: avail >= 20 ? u32(d, offset + 16) : 0,
-      protocol: at(offset + 9),
+      protocol: byteAt(d, end, offset + 9),
       hdrLen: hlen,
-      totalLen: (at(offset + 2) << 8) | at(offset + 3),
-      id: (at(offset + 4) << 8) | at(offset + 5),
-      ttl: at(offset + 8),
-      flags: at(offset + 6) >> 5,
-      fragOffset: (((at(offset + 6) & 0x1f) << 8) | at(offset + 7)) * 8,
-      moreFragments: (at(offset + 6) & 0x20) !== 0,
+      totalLen: (byteAt(d, end, offset + 2) << 8) | byteAt(d, end, offset + 3),
+      id: (byteAt(d, end, offset + 4) << 8) | byteAt(d, end, offset + 5),
+      ttl: byteAt(d, end, offset + 8),
+      flags: byteAt(d, end, offset + 6) >> 5,
+      fragOffset: (((byteAt(d, end, offset + 6) & 0x1f) << 8) | byteAt(d, end, offset + 7)) * 8,
+      moreFragments: (byteAt(d, end, offset + 6) & 0x20) !== 0,
       isFragment: false,
       reassembled: false,
       payloadOffset: offset + hlen,

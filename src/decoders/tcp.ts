@@ -834,7 +834,6 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
   const ctx = w.ctx;
   const layer = w.layer;
   const { opt, optlen, off } = w;
-  const v = ctx.view;
   const d = ctx.data;
   const ot = w.opts;
   const nodeLen = Math.max(0, w.cap - off);
@@ -843,7 +842,7 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       let mss = -1;
       if (optlen === 4) {
         if (!w.need(off + 2, 2)) return false;
-        mss = v.getUint16(off + 2);
+        mss = u16(d, off + 2);
       }
       const n = ot?.add(
         hf.optMss,
@@ -896,7 +895,7 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       let val = -1;
       if (optlen === 6) {
         if (!w.need(off + 2, 4)) return false;
-        val = v.getUint32(off + 2);
+        val = u32(d, off + 2);
       }
       const n = ot?.add(hf.optEcho, off, nodeLen, null, w.keeps(hf.optEcho) ? { text: 'TCP Option - Echo' + (val >= 0 ? `: ${val}` : '') } : undefined);
       if (!w.lenCheck(w.header(n), 6)) return true;
@@ -910,8 +909,8 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
         return true;
       }
       if (!w.need(off + 2, 8)) return false;
-      const tsval = v.getUint32(off + 2);
-      const tsecr = v.getUint32(off + 6);
+      const tsval = u32(d, off + 2);
+      const tsecr = u32(d, off + 6);
       const n = ot?.add(
         hf.optTimestamp,
         off,
@@ -933,7 +932,7 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       const n = ot?.add(hf.optCc, off, nodeLen, null);
       if (!w.lenCheck(w.header(n), 6)) return true;
       if (!w.need(off + 2, 4)) return false;
-      const val = v.getUint32(off + 2);
+      const val = u32(d, off + 2);
       n?.add(hf.ccValue, off + 2, 4, val);
       if (w.columns) w.addInfo(` CC=${val}`);
       return true;
@@ -979,7 +978,7 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
       const n = ot?.add(hf.optUserTo, off, nodeLen, null);
       if (!w.lenCheck(w.header(n), 4)) return true;
       if (!w.need(off + 2, 2)) return false;
-      const x = v.getUint16(off + 2);
+      const x = u16(d, off + 2);
       n?.add(hf.userToGranularity, off + 2, 2, (x & 0x8000) !== 0, w.full ? { text: `${bitsText(x, 0x8000, 16)} = Granularity: ${x & 0x8000 ? 'Minutes' : 'Seconds'}` } : undefined);
       n?.add(hf.userToVal, off + 2, 2, x & 0x7fff, w.full ? { text: `${bitsText(x, 0x7fff, 16)} = User Timeout: ${x & 0x7fff}` } : undefined);
       if (w.columns) w.addInfo(` USER_TO=${x & 0x7fff}`);
@@ -998,7 +997,7 @@ function dissectOption(w: OptWalk, def: FieldDef): boolean {
         return true;
       }
       if (!w.need(off + 2, 2)) return false;
-      const exid = v.getUint16(off + 2);
+      const exid = u16(d, off + 2);
       const exName = EXP_IDS[exid] ?? 'Unknown';
       const n = ot?.add(hf.optExp, off, nodeLen, null, w.keeps(hf.optExp) ? { text: `TCP Option - Experimental: ${exName}` } : undefined);
       w.header(n);
@@ -1052,7 +1051,7 @@ const SACK_RAW = new Float64Array(10);
 
 function dissectSack(w: OptWalk, nodeLen: number): boolean {
   const { ctx, layer, optlen, off } = w;
-  const v = ctx.view;
+  const d = ctx.data;
   const base = w.peerBase;
   // Read the complete blocks first: the node text lists them.
   const raw = SACK_RAW;
@@ -1069,7 +1068,7 @@ function dissectSack(w: OptWalk, nodeLen: number): boolean {
       break;
     }
     if (!w.need(p, 4)) return false;
-    raw[nraw++] = v.getUint32(p);
+    raw[nraw++] = u32(d, p);
     rem -= 4;
     if (rem < 4) {
       badAt = p;
@@ -1077,7 +1076,7 @@ function dissectSack(w: OptWalk, nodeLen: number): boolean {
       break;
     }
     if (!w.need(p + 4, 4)) return false;
-    raw[nraw++] = v.getUint32(p + 4);
+    raw[nraw++] = u32(d, p + 4);
     rem -= 4;
     blocks++;
     p += 8;
@@ -1132,8 +1131,8 @@ function dissectSack(w: OptWalk, nodeLen: number): boolean {
   if (leSeq(w.re0, w.shownAck) || (w.sackCount > 1 && ltSeq(w.le1, w.re0) && geSeq(w.re1, w.re0))) {
     // Wireshark re-reads this option's first block: an option without one throws here.
     if (!w.need(off + 2, 8)) return false;
-    const le = (v.getUint32(off + 2) - base) >>> 0;
-    const re = (v.getUint32(off + 6) - base) >>> 0;
+    const le = (u32(d, off + 2) - base) >>> 0;
+    const re = (u32(d, off + 6) - base) >>> 0;
     n?.add(hf.dsackLe, off + 2, 4, le, full ? { text: `[D-SACK Left Edge = ${le} (relative)]`, generated: true } : GENERATED);
     n?.add(hf.dsackRe, off + 6, 4, re, full ? { text: `[D-SACK Right Edge = ${re} (relative)]`, generated: true } : GENERATED);
     const p2 = n?.add(hf.text, off + 2, 8, null, { text: 'D-SACK Sequence' });

@@ -3,7 +3,7 @@ import type { Frame, ReadResult } from '../capture/types.js';
 import { registerAnalyzers } from '../analysis/index.js';
 import { TcpAnalyzer } from '../analysis/tcp/index.js';
 import { TcpDesegmenter } from '../analysis/tcp/desegment.js';
-import { dissect, type DissectOptions } from '../decoders/core/dissect.js';
+import { dissect, PacketSlot, type DissectOptions } from '../decoders/core/dissect.js';
 import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
 import { displayed, tick } from '../decoders/frame.js';
@@ -40,6 +40,10 @@ export interface DecodeOptions {
    * that is stops the run (`cutAt` in the result; in a shard, `onMismatch`), and the caller
    * decodes again in full after what it printed. */
   speculative?: boolean;
+  /** The handler keeps nothing of what it is handed (the DecodedFrame, its packet, layers and
+   * lists) once it returns: one packet object is refilled for every frame (PacketSlot). Layers
+   * and the analyses they carry are still new per frame, and frames too. */
+  recycle?: boolean;
   /** How the capture is read. `reuseBuffer` is for handlers that keep no frame bytes (the
    * decoders and analysers copy what they keep: test/engine/reuse.test.ts). */
   read?: ReadOptions;
@@ -160,6 +164,8 @@ export async function decodeCapture(
   const shard = opts.shard;
   const keys = shard ? new ShardKeyReader() : null;
   const dissectOpts: DissectOptions = { tree: undefined, columns: !!opts.columns, transportOnly, speculative: !!opts.speculative, skip };
+  const slot = opts.recycle ? new PacketSlot() : undefined;
+  const handedFrame: DecodedFrame | null = opts.recycle ? { packet: null!, relative: 0, fields: EMPTY, roots: undefined } : null;
   const result = await readCapture(path, (frame) => {
     if (shard) {
       const mine = shardOfKey(keys!.frameKey(frame), shard.count) === shard.index;
@@ -173,7 +179,7 @@ export async function decodeCapture(
     collector?.reset();
     const tree = full ? new FullTree() : (collector ?? undefined);
     dissectOpts.tree = tree;
-    const packet = dissect(frame, session, dissectOpts);
+    const packet = dissect(frame, session, dissectOpts, slot);
     if (shard && !inShard(packet, shard.index, shard.count)) {
       shard.onMismatch(frame.number);
       return false;
@@ -188,7 +194,14 @@ export async function decodeCapture(
       return false;
     }
     const relative = (packet.layers[0] as FrameLayer | undefined)?.relative ?? 0;
-    onFrame({ packet, relative, fields, roots: full ? (tree as FullTree).roots : undefined });
+    const roots = full ? (tree as FullTree).roots : undefined;
+    if (handedFrame) {
+      handedFrame.packet = packet;
+      handedFrame.relative = relative;
+      handedFrame.fields = fields;
+      handedFrame.roots = roots;
+      onFrame(handedFrame);
+    } else onFrame({ packet, relative, fields, roots });
     handed++;
     return opts.limit === undefined || handed < opts.limit;
   }, opts.read);

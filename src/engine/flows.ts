@@ -59,7 +59,7 @@ export async function flowsShard(job: ShardJob, shard: ShardSpec): Promise<{ val
     if (first && !mine) table.add({ frame } as Packet, false);
     first = false;
   };
-  const result = await decodeCapture(job.file, { columns: false, tree: 'none', transportOnly: true, read: { reuseBuffer: true }, shard: { ...shard, onMismatch, onRead } }, (d) => {
+  const result = await decodeCapture(job.file, { columns: false, tree: 'none', transportOnly: true, read: { reuseBuffer: true }, recycle: true, shard: { ...shard, onMismatch, onRead } }, (d) => {
     table.add(d.packet, true);
     open.see(d.packet);
   });

@@ -5,13 +5,25 @@
 import type { FlowRow, Proto } from '../analysis/conversations.js';
 import type { ConnectionSummary } from '../analysis/tcp/connection.js';
 
+const F64 = new DataView(new ArrayBuffer(8));
+
 /** C's `printf("%.<prec>f", x)` (glibc): the exact binary value rounded half to even. JS's
  * toFixed rounds exact ties away from zero, which differs for values like 0.03125. */
 export function cFixed(x: number, prec: number): string {
   if (Number.isNaN(x)) return '-nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   const neg = x < 0 || Object.is(x, -0);
-  const dv = new DataView(new ArrayBuffer(8));
+  // toFixed rounds the exact binary value too, and differs only on exact ties: a scaled value
+  // clearly away from an odd half (the product's error is below 2^-12 under 10^12) can use it
+  const y = (neg ? -x : x) * 10 ** prec;
+  if (y < 1e12 && !Object.is(x, -0) && Math.abs(y - Math.floor(y) - 0.5) > 1e-3) return x.toFixed(prec);
+  return cFixedExact(x, prec);
+}
+
+/** `cFixed` by exact integer arithmetic on the double's bits (any finite x). */
+export function cFixedExact(x: number, prec: number): string {
+  const neg = x < 0 || Object.is(x, -0);
+  const dv = F64;
   dv.setFloat64(0, Math.abs(x));
   const hi = dv.getUint32(0);
   const lo = dv.getUint32(4);

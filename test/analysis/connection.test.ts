@@ -39,8 +39,8 @@ function ev(x: Ev): SegmentEvent {
   };
 }
 
-function run(evs: Ev[], ports?: [number, number]): ConnectionTracker {
-  const c = new ConnectionTracker({ ports });
+function run(evs: Ev[], ports?: [number, number], rtt?: false): ConnectionTracker {
+  const c = new ConnectionTracker({ ports, rtt });
   for (const x of evs) c.push(ev(x));
   return c;
 }
@@ -104,6 +104,16 @@ describe('ConnectionTracker', () => {
       '11:1:LAST_ACK>CLOSED',
     ]);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+  });
+
+  it('samples no RTT when told not to, and changes nothing else', () => {
+    const evs: Ev[] = [...OPEN, { f: 8, t: 0.08, d: 0, seq: 1101, ack: 5201, fl: F | A }, { f: 9, t: 0.09, d: 1, seq: 5201, ack: 1102, fl: F | A }, { f: 10, t: 0.1, d: 0, seq: 1102, ack: 5202, fl: A }];
+    const timed = run(evs).summary();
+    const untimed = run(evs, undefined, false).summary();
+    expect(timed.dirs[0].rtt.samples).toBe(3);
+    expect(untimed.dirs.map((d) => d.rtt.samples)).toEqual([0, 0]);
+    for (const s of [timed, untimed]) for (const d of s.dirs) d.rtt = untimed.dirs[0].rtt;
+    expect(untimed).toEqual(timed);
   });
 
   it('recognises a combined FIN-ACK close (three segments)', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConversationTable } from '../../src/analysis/conversations.js';
 import { flowsCommand, type FlowsOptions } from '../../src/cli/flows.js';
 import type { Layer, Packet } from '../../src/decoders/core/packet.js';
-import { cFixed, formatSize } from '../../src/report/flows-text.js';
+import { cFixed, cFixedExact, formatSize } from '../../src/report/flows-text.js';
 import { corpusCaptures, corpusDir, haveShared, haveTshark, repoRoot, sampleCaptures, samplesDir, skipNote, tshark } from '../helpers/paths.js';
 
 async function run(file: string, opts: FlowsOptions): Promise<{ code: number; text: string }> {
@@ -28,6 +28,19 @@ describe('printf-compatible number formatting', () => {
     expect(cFixed(-0.5, 0)).toBe('-0');
     expect(cFixed(-1.25, 1)).toBe('-1.2');
     expect(cFixed(1340954905.2988579, 4)).toBe('1340954905.2989');
+  });
+
+  it('takes the toFixed shortcut only where it gives the exact answer', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const values = [0.5, 2.5, 1e-9, 0.0005, 0.00049999999999999, 123.4565, 999999.9999995];
+    for (let i = 0; i < 20000; i++) {
+      const mag = 10 ** Math.floor(rnd() * 16 - 8);
+      const v = rnd() * mag;
+      // ties and near-ties: k/2^n values and their neighbours
+      values.push(v, Math.round(v * 1024) / 1024, Math.round(v * 2 ** 20) / 2 ** 20, -v);
+    }
+    for (const v of values) for (const p of [0, 1, 3, 4, 6, 9]) expect(cFixed(v, p), `${v} %.${p}f`).toBe(cFixedExact(v, p));
   });
 
   it("formats sizes as Wireshark's format_size", () => {

@@ -345,10 +345,11 @@ class Side {
   rtt: RttSampler | null = null;
   readonly z = new ZeekEndpoint();
   zwOpen: ZeroWindowEpisode | null = null;
-  constructor(private readonly rttOpts: RttOptions) {}
+  /** null: RTT is not sampled (ConnectionOptions.rtt false). */
+  constructor(private readonly rttOpts: RttOptions | null) {}
 
-  sampler(): RttSampler {
-    return (this.rtt ??= new RttSampler(this.rttOpts));
+  sampler(): RttSampler | null {
+    return this.rtt ?? (this.rttOpts ? (this.rtt = new RttSampler(this.rttOpts)) : null);
   }
 
   /** The peer acknowledged `ack`; adds the gaps it revealed to `out`. */
@@ -400,7 +401,8 @@ function roundTx(t: Transmission): Transmission {
 }
 
 export interface ConnectionOptions {
-  rtt?: RttOptions;
+  /** false: no RTT sampling (the summary then reports none); for callers that never read it. */
+  rtt?: RttOptions | false;
   /** Ports of the first packet, for Zeek's originator heuristic (optional). */
   ports?: [number, number];
 }
@@ -449,7 +451,7 @@ export class ConnectionTracker {
   lateFrames = 0;
 
   constructor(opts: ConnectionOptions = {}) {
-    const r = opts.rtt ?? {};
+    const r = opts.rtt === false ? null : (opts.rtt ?? {});
     this.sides = [new Side(r), new Side(r)];
     this.ports = opts.ports;
   }
@@ -529,7 +531,7 @@ export class ConnectionTracker {
     const span = e.len + (syn ? 1 : 0) + (fin ? 1 : 0);
     if (!rst && span > 0) {
       const end = (e.seq + span) >>> 0;
-      s.sampler().onSend(e.seq, span, e.time, e.frame, (a & ANY_RETRANS) !== 0);
+      s.sampler()?.onSend(e.seq, span, e.time, e.frame, (a & ANY_RETRANS) !== 0);
       if (!s.hasHigh || sd(end, s.high) > 0) {
         s.high = end;
         s.hasHigh = true;

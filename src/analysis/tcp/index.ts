@@ -27,6 +27,7 @@ import type { DecodeContext, DecodeResult, Next } from '../../decoders/core/cont
 import { heuristicDecoder, portDecoder } from '../../decoders/core/dissect.js';
 import type { Layer } from '../../decoders/core/packet.js';
 import type { Analyzer, Session } from '../../decoders/core/registry.js';
+import type { Frame } from '../../capture/types.js';
 import {
   TCP_A,
   TH_ACK,
@@ -85,6 +86,9 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   /** The listeners' event (they keep nothing of it), and whether it is being handed round. */
   private readonly event: TcpSegmentEvent = { ctx: null!, layer: null!, analysis: null!, conversation: null!, fwd: null!, rev: null!, now: 0, result: null!, complete: false };
   private eventBusy = false;
+  /** The analysis handed to recycled packets, and the frame it was last filled for. */
+  private readonly spare = newAnalysis(0, 0, 0, 1);
+  private spareFrame: Frame | null = null;
   private readonly v4 = new KeyTable(3, 4096);
   private readonly v6 = new KeyTable(9, 64);
   private readonly key4 = new Int32Array(3);
@@ -135,33 +139,13 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     let fwd = dirFwd1 ? conv.flow1 : conv.flow2;
     let rev = dirFwd1 ? conv.flow2 : conv.flow1;
 
-    const a: TcpPacketAnalysis = {
-      stream: 0,
-      completeness: 0,
-      seq,
-      ack,
-      nxtseq: -1,
-      window: l.window,
-      scaleFactor: null,
-      timeRelative: 0,
-      timeDelta: 0,
-      hasTa: false,
-      flags: 0,
-      acksFrame: 0,
-      ackRtt: 0,
-      initialRtt: 0,
-      bytesInFlight: 0,
-      pushBytesSent: 0,
-      rto: 0,
-      rtoFrame: 0,
-      dupAckNum: 0,
-      dupAckFrame: 0,
-      finActive: false,
-      tfoSynData: false,
-      peerBase: 0,
-      dir: dirFwd1 ? 1 : 2,
-      accEcn: false,
-    };
+    // a recycled packet's analysis can be this analyser's own object, refilled (one per frame:
+    // a second TCP layer in the same frame gets a new one)
+    let a: TcpPacketAnalysis;
+    if (ctx.recycled && this.spareFrame !== frame) {
+      a = resetAnalysis(this.spare, seq, ack, l.window, dirFwd1 ? 1 : 2);
+      this.spareFrame = frame;
+    } else a = newAnalysis(seq, ack, l.window, dirFwd1 ? 1 : 2);
 
     // 2. reused ports: a SYN with a new ISN starts a new conversation (new stream); one with
     // the same ISN restores nextseq (RFC 793 RSTs may carry any seq, Wireshark issue 17616) and
@@ -427,6 +411,67 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     e.conv[entry] = c;
     return c;
   }
+}
+
+/** A packet's analysis before any of it is known. */
+export function newAnalysis(seq: number, ack: number, window: number, dir: 1 | 2): TcpPacketAnalysis {
+  return {
+    stream: 0,
+    completeness: 0,
+    seq,
+    ack,
+    nxtseq: -1,
+    window,
+    scaleFactor: null,
+    timeRelative: 0,
+    timeDelta: 0,
+    hasTa: false,
+    flags: 0,
+    acksFrame: 0,
+    ackRtt: 0,
+    initialRtt: 0,
+    bytesInFlight: 0,
+    pushBytesSent: 0,
+    rto: 0,
+    rtoFrame: 0,
+    dupAckNum: 0,
+    dupAckFrame: 0,
+    finActive: false,
+    tfoSynData: false,
+    peerBase: 0,
+    dir,
+    accEcn: false,
+  };
+}
+
+/** `a` made equal to `newAnalysis(...)` again. */
+export function resetAnalysis(a: TcpPacketAnalysis, seq: number, ack: number, window: number, dir: 1 | 2): TcpPacketAnalysis {
+  a.stream = 0;
+  a.completeness = 0;
+  a.seq = seq;
+  a.ack = ack;
+  a.nxtseq = -1;
+  a.window = window;
+  a.scaleFactor = null;
+  a.timeRelative = 0;
+  a.timeDelta = 0;
+  a.hasTa = false;
+  a.flags = 0;
+  a.acksFrame = 0;
+  a.ackRtt = 0;
+  a.initialRtt = 0;
+  a.bytesInFlight = 0;
+  a.pushBytesSent = 0;
+  a.rto = 0;
+  a.rtoFrame = 0;
+  a.dupAckNum = 0;
+  a.dupAckFrame = 0;
+  a.finActive = false;
+  a.tfoSynData = false;
+  a.peerBase = 0;
+  a.dir = dir;
+  a.accEcn = false;
+  return a;
 }
 
 /** The analyzer factory the registry uses: `r.addAnalyzer('tcp', createTcpAnalyzer)`. */

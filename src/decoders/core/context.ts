@@ -47,6 +47,9 @@ export class DecodeContext {
   transportOnly = false;
   /** DissectOptions.speculative. */
   speculative = false;
+  /** The packet object is refilled for the next frame (PacketSlot): what its layers carry need
+   * not outlive this frame, so analysers may refill their own per-frame objects too. */
+  recycled = false;
   /** Leaf decoders a port-table hit skips (DissectOptions.skip). */
   skip: ReadonlySet<Decoder> | undefined = undefined;
   /** The Info column in pieces, some not built yet (see ColumnText); made on first use, as a
@@ -67,13 +70,40 @@ export class DecodeContext {
 
   constructor(
     readonly packet: Packet,
-    readonly data: Uint8Array,
+    /** The bytes being decoded (decoders never replace them; `rebind` does, between frames). */
+    public data: Uint8Array,
     /** Length of the frame on the wire (>= data.length when the snaplen cut it). */
-    readonly reportedLength: number,
+    public reportedLength: number,
     readonly columns: boolean,
     readonly session: Session,
     readonly registry: Registry,
   ) {}
+
+  /** Makes this (root) context a fresh one for the next frame of the same packet object
+   * (PacketSlot): every per-frame field back to its initial value. */
+  rebind(data: Uint8Array, reportedLength: number): void {
+    this.data = data;
+    this.reportedLength = reportedLength;
+    this.dv = null;
+    this.errorDepth = 0;
+    this.rootTree = undefined;
+    this.transportOnly = false;
+    this.speculative = false;
+    this.skip = undefined;
+    this.recycled = false;
+    this.infoParts = null;
+    this.infoFence = 0;
+    this.protoText = '';
+    this.netSrc = '';
+    this.netDst = '';
+    this.dlSrc = '';
+    this.dlDst = '';
+    this.macData = null;
+    this.macSrc = 0;
+    this.macDst = 0;
+    this.parent = null;
+    this.protoLocked = false;
+  }
 
   get view(): DataView {
     return (this.dv ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
@@ -87,6 +117,7 @@ export class DecodeContext {
     c.transportOnly = this.transportOnly;
     c.speculative = this.speculative;
     c.skip = this.skip;
+    c.recycled = this.recycled;
     c.parent = this;
     return c;
   }

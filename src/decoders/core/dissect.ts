@@ -25,25 +25,27 @@ const MAX_LAYERS = 64;
 
 /** Decodes one frame through the dissector tables. Never throws: decoder failures become
  * malformed/short marks on the packet and decoding stops at that layer. */
-export function dissect(frame: Frame, session: Session, opts: DissectOptions = {}): Packet {
+export function dissect(frame: Frame, session: Session, opts: DissectOptions = {}, slot?: PacketSlot): Packet {
   const registry = session.registry;
-  const packet: Packet = {
-    frame,
-    layers: [],
-    protocols: [],
-    issues: [],
-    malformed: false,
-    short: false,
-    cols: null,
-    cut: false,
-  };
-  const ctx = new DecodeContext(packet, frame.data, frame.origLen, !!opts.columns, session, registry);
+  let packet: Packet;
+  let ctx: DecodeContext;
+  if (slot?.ctx && slot.ctx.columns === !!opts.columns && slot.ctx.session === session) {
+    ctx = slot.ctx;
+    packet = ctx.packet;
+    refill(packet, frame);
+    ctx.rebind(frame.data, frame.origLen);
+  } else {
+    packet = { frame, layers: [], protocols: [], issues: [], malformed: false, short: false, cols: null, cut: false };
+    ctx = new DecodeContext(packet, frame.data, frame.origLen, !!opts.columns, session, registry);
+    if (slot) slot.ctx = ctx;
+  }
   const tree = opts.tree;
   ctx.rootTree = tree;
   if (opts.transportOnly) ctx.transportOnly = true;
   if (opts.speculative) ctx.speculative = true;
   if (opts.skip) ctx.skip = opts.skip;
-  const frameDecoder = registry.decoder('frame');
+  if (slot) ctx.recycled = true;
+  const frameDecoder = registry.frameDecoder;
   const start: DecodeResult = (frameDecoder && runOne(ctx, frameDecoder, 0, frame.data.length, tree)) || {
     offset: 0,
     end: frame.data.length,
@@ -53,6 +55,27 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
   addProtocolsField(tree, packet.layers[0], packet.protocols);
   if (opts.columns) packet.cols = ctx.columnsText();
   return packet;
+}
+
+/** One packet and its decode context, refilled frame after frame by `dissect` for a caller that
+ * keeps nothing of a packet once it asks for the next: a flow table needs no new objects per frame. */
+export class PacketSlot {
+  ctx: DecodeContext | null = null;
+}
+
+/** Empties a packet for the next frame. Arrays shrink by `pop`: V8 keeps their storage then,
+ * while `length = 0` drops it (and the next push allocates it again). */
+function refill(packet: Packet, frame: Frame): void {
+  packet.frame = frame;
+  const layers = packet.layers;
+  while (layers.length !== 0) layers.pop();
+  const protocols = packet.protocols;
+  while (protocols.length !== 0) protocols.pop();
+  if (packet.issues.length !== 0) packet.issues = [];
+  packet.malformed = false;
+  packet.short = false;
+  packet.cols = null;
+  packet.cut = false;
 }
 
 /** Decodes what `result.next` names, and on until a layer says nothing follows. Used by the

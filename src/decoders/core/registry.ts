@@ -138,6 +138,8 @@ export class Registry {
   private readonly tables = new ByName<DissectorTable>();
   private readonly heuristics = new Map<string, Heuristic[]>();
   private readonly byProto = new Map<string, Decoder>();
+  /** byProto's `frame`, null until looked up again after a change. */
+  private frame: Decoder | undefined | null = null;
   /** `media_type`: body decoders by media type (decoders/media.ts). */
   private readonly media = new Map<string, Decoder>();
   readonly analyzerFactories = new Map<string, AnalyzerFactory>();
@@ -145,6 +147,7 @@ export class Registry {
   /** Registers a decoder under its protocol name without a table entry. */
   register(decoder: Decoder): this {
     this.byProto.set(decoder.proto, decoder);
+    this.frame = null;
     return this;
   }
 
@@ -153,6 +156,7 @@ export class Registry {
     const t = this.tables.get(table) ?? this.tables.add(table, new DissectorTable());
     t.set(key, decoder);
     this.byProto.set(decoder.proto, decoder);
+    this.frame = null;
     return this;
   }
 
@@ -160,6 +164,7 @@ export class Registry {
   addMedia(type: string, decoder: Decoder): this {
     this.media.set(type, decoder);
     this.byProto.set(decoder.proto, decoder);
+    this.frame = null;
     return this;
   }
 
@@ -186,6 +191,12 @@ export class Registry {
 
   decoder(proto: string): Decoder | undefined {
     return this.byProto.get(proto);
+  }
+
+  /** The `frame` decoder every packet starts with (looked up once). */
+  get frameDecoder(): Decoder | undefined {
+    if (this.frame === null) this.frame = this.byProto.get('frame');
+    return this.frame;
   }
 
   /** Every decoder in a table. */
