@@ -22,7 +22,7 @@
  * adds (` [TCP segment of a reassembled PDU]`, `[Reassembly error ...]`).
  */
 import type { ColumnText, DecodeContext, DecodeResult, Next } from './core/context.js';
-import { expert, type ExpertDef } from './core/expert.js';
+import { expert } from './core/expert.js';
 import { field, fieldByName, protocol, type FieldDef } from './core/fields.js';
 import { u16, u32 } from './core/bytes.js';
 import { latin1 } from './core/format.js';
@@ -1457,59 +1457,55 @@ function renderAnalysis(ctx: DecodeContext, a: TcpPacketAnalysis, t: Tree | unde
   if (!f) return;
   const fi = at?.add(hf.analysisFlags, off, 0, null, ANALYSIS_FLAGS);
   const cols = ctx.columns && ctx.errorDepth === 0;
-  const pre = (s: string) => {
-    if (cols) ctx.prependInfo(s, true);
-  };
-  const issue = (def: ExpertDef, msg?: string) => ctx.issue('tcp', def, fi, off, 0, msg);
   if (f & TCP_A.REUSED_PORTS) {
-    issue(ei.reusedPorts);
-    pre(PREFIX.reused);
+    ctx.issue('tcp', ei.reusedPorts, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.reused, true);
   }
   if (f & TCP_A.RETRANSMISSION) {
-    issue(ei.retransmission);
-    pre(PREFIX.retrans);
+    ctx.issue('tcp', ei.retransmission, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.retrans, true);
     if (a.rto !== 0) {
       fi?.add(hf.rto, off, 0, a.rto, GENERATED);
       fi?.add(hf.rtoFrame, off, 0, a.rtoFrame, GENERATED);
     }
   }
   if (f & TCP_A.FAST_RETRANSMISSION) {
-    issue(ei.fastRetransmission);
-    issue(ei.retransmission);
-    pre(PREFIX.fast);
+    ctx.issue('tcp', ei.fastRetransmission, fi, off, 0);
+    ctx.issue('tcp', ei.retransmission, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.fast, true);
   }
   if (f & TCP_A.SPURIOUS_RETRANSMISSION) {
-    issue(ei.spuriousRetransmission);
-    issue(ei.retransmission);
-    pre(PREFIX.spurious);
+    ctx.issue('tcp', ei.spuriousRetransmission, fi, off, 0);
+    ctx.issue('tcp', ei.retransmission, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.spurious, true);
   }
   if (f & TCP_A.OUT_OF_ORDER) {
-    issue(ei.outOfOrder);
-    pre(PREFIX.ooo);
+    ctx.issue('tcp', ei.outOfOrder, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.ooo, true);
   }
   if (f & TCP_A.LOST_PACKET) {
-    issue(ei.lostSegment);
-    pre(PREFIX.lost);
+    ctx.issue('tcp', ei.lostSegment, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.lost, true);
   }
   if (f & TCP_A.ACK_LOST_PACKET) {
-    issue(ei.ackLostSegment);
-    pre(PREFIX.ackLost);
+    ctx.issue('tcp', ei.ackLostSegment, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.ackLost, true);
   }
   if (f & TCP_A.WINDOW_UPDATE) {
-    issue(ei.windowUpdate);
-    pre(PREFIX.winUpdate);
+    ctx.issue('tcp', ei.windowUpdate, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.winUpdate, true);
   }
   if (f & TCP_A.WINDOW_FULL) {
-    issue(ei.windowFull);
-    pre(PREFIX.winFull);
+    ctx.issue('tcp', ei.windowFull, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.winFull, true);
   }
   if (f & TCP_A.KEEP_ALIVE) {
-    issue(ei.keepAlive);
-    pre(PREFIX.keepAlive);
+    ctx.issue('tcp', ei.keepAlive, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.keepAlive, true);
   }
   if (f & TCP_A.KEEP_ALIVE_ACK) {
-    issue(ei.keepAliveAck);
-    pre(PREFIX.keepAliveAck);
+    ctx.issue('tcp', ei.keepAliveAck, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.keepAliveAck, true);
   }
   if (a.dupAckNum) {
     if (f & TCP_A.DUPLICATE_ACK) {
@@ -1521,15 +1517,15 @@ function renderAnalysis(ctx: DecodeContext, a: TcpPacketAnalysis, t: Tree | unde
     ctx.issue('tcp', ei.duplicateAck, df, off, 0, `Duplicate ACK (#${a.dupAckNum})`);
   }
   if (f & TCP_A.ZERO_WINDOW_PROBE) {
-    issue(ei.zeroWindowProbe);
-    pre(PREFIX.zwp);
+    ctx.issue('tcp', ei.zeroWindowProbe, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.zwp, true);
   }
   if (f & TCP_A.ZERO_WINDOW) {
-    issue(ei.zeroWindow);
-    pre(PREFIX.zw);
+    ctx.issue('tcp', ei.zeroWindow, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.zw, true);
   }
   if (f & TCP_A.ZERO_WINDOW_PROBE_ACK) {
-    issue(ei.zeroWindowProbeAck);
-    pre(PREFIX.zwpAck);
+    ctx.issue('tcp', ei.zeroWindowProbeAck, fi, off, 0);
+    if (cols) ctx.prependInfo(PREFIX.zwpAck, true);
   }
 }

@@ -93,6 +93,9 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   private readonly v6 = new KeyTable(9, 64);
   private readonly key4 = new Int32Array(3);
   private readonly key6 = new Int32Array(9);
+  /** The last key looked up in each table, and its entry (-1: none; an entry is never removed). */
+  private readonly last4 = { key: new Int32Array(3), id: -1 };
+  private readonly last6 = { key: new Int32Array(9), id: -1 };
 
   constructor(
     readonly session: Session,
@@ -378,6 +381,12 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
       this.dirIsFlow1 = dir >= 0;
       table = this.v4;
     }
+    // segments come in runs of one conversation (either way): the last key's entry first
+    const last = table === this.v4 ? this.last4 : this.last6;
+    if (last.id >= 0 && sameKey(last.key, key)) {
+      this.freshEntry = false;
+      return last.id;
+    }
     const h = KeyTable.hash(key, table.width);
     let id = table.lookup(key, h);
     this.freshEntry = id < 0;
@@ -385,6 +394,8 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
       id = this.entries.add();
       table.insert(key, h, id);
     }
+    last.key.set(key);
+    last.id = id;
     return id;
   }
 
@@ -411,6 +422,11 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     e.conv[entry] = c;
     return c;
   }
+}
+
+function sameKey(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A packet's analysis before any of it is known. */

@@ -116,7 +116,8 @@ export class SegmentList {
     if (this.head > 0 && n * 8 <= this.buf.length) {
       this.buf.copyWithin(0, 4 * this.head, 4 * this.tail);
     } else {
-      const b = new Float64Array(Math.max(16, this.buf.length * 2));
+      // (from 16 entries: a typed array costs a microsecond to make, and data flows need dozens)
+      const b = new Float64Array(Math.max(64, this.buf.length * 2));
       b.set(this.buf.subarray(4 * this.head, 4 * this.tail));
       this.buf = b;
     }
