@@ -256,6 +256,59 @@ function pumpSync(o: OpenedFd, cs: CaptureStream, name: string, chunkSize: numbe
   cs.end();
 }
 
+/** `readChunk` on the thread pool: the kernel copies the next chunk while this thread parses. */
+function readChunkAhead(fd: number, chunkSize: number, sizeLeft: number, into?: Buffer): Promise<Buffer | null> {
+  const want = sizeLeft >= 0 ? Math.max(1, Math.min(chunkSize, sizeLeft + 1)) : chunkSize;
+  const buf = into && into.length >= want ? into : Buffer.allocUnsafeSlow(want);
+  return new Promise((resolve, reject) => {
+    const attempt = (): void =>
+      fs.read(fd, buf, 0, want, null, (e, n) => {
+        if (e) {
+          if (e.code === 'EAGAIN') attempt();
+          else reject(e);
+        } else resolve(n === 0 ? null : n === want ? buf : buf.subarray(0, n));
+      });
+    attempt();
+  });
+}
+
+/** `pumpSync` reading one chunk ahead: two buffers (with `reuse`) take turns, one being parsed
+ * while the other is filled. A handler that keeps no frame bytes (the reuse contract) sees no
+ * difference. */
+async function pumpAhead(o: OpenedFd, cs: CaptureStream, name: string, chunkSize: number, first: Buffer | null, reuse: boolean): Promise<void> {
+  let left = o.size;
+  let chunk = first;
+  let spare: Buffer | undefined;
+  while (chunk !== null) {
+    if (left >= 0) {
+      left -= chunk.length;
+      if (left < 0) left = -1; // the file is growing: stop trusting its size
+    }
+    const ahead = readChunkAhead(o.fd, chunkSize, left, spare);
+    let more: boolean;
+    try {
+      more = cs.push(chunk);
+    } catch (e) {
+      // (the handler threw: let the read in flight finish before the caller closes the fd)
+      await ahead.catch(() => null);
+      throw e;
+    }
+    if (!more) {
+      await ahead.catch(() => null);
+      return;
+    }
+    // (the parsers copied a record that straddles two chunks)
+    spare = reuse ? Buffer.from(chunk.buffer, chunk.byteOffset) : undefined;
+    try {
+      chunk = await ahead;
+    } catch (e) {
+      cs.setError(ioError(name, e, 'read'));
+      return;
+    }
+  }
+  cs.end();
+}
+
 /**
  * Read a capture synchronously (plain pcap / pcapng files, or '-' when stdin is a regular file).
  * gzip input is reported as an 'io' error: use readCapture for it.
@@ -320,7 +373,7 @@ export async function readCapture(path: string, onFrame: FrameHandler, opts?: Re
   }
   try {
     const cs = new CaptureStream(name, onFrame);
-    pumpSync(o, cs, name, chunkSize, first, !!opts?.reuseBuffer);
+    await pumpAhead(o, cs, name, chunkSize, first, !!opts?.reuseBuffer);
     return cs.result();
   } finally {
     if (o.own) fs.closeSync(o.fd);
