@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConversationTable } from '../../src/analysis/conversations.js';
 import { newAnalysis, resetAnalysis } from '../../src/analysis/tcp/index.js';
 import { readCapture } from '../../src/capture/index.js';
 import type { Frame } from '../../src/capture/types.js';
@@ -14,7 +13,7 @@ import { dissect, PacketSlot } from '../../src/decoders/core/dissect.js';
 import type { Packet } from '../../src/decoders/core/packet.js';
 import { Session } from '../../src/decoders/core/registry.js';
 import { decodeCapture, defaultRegistry, type DecodeOptions } from '../../src/engine/decode.js';
-import { flowJson } from '../../src/report/flows-text.js';
+import { flowTableText } from '../helpers/flows.js';
 import { corpusCaptures, haveShared, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
 
 /** Everything a decoded packet holds, as text (its layers without their trees). */
@@ -30,14 +29,6 @@ async function frames(file: string, o: DecodeOptions): Promise<string[]> {
   return out;
 }
 
-async function flows(file: string, recycle: boolean): Promise<string> {
-  const lines: string[] = [];
-  const table = new ConversationTable({ onSummary: (row, s) => void lines.push(JSON.stringify(flowJson(row, s))) });
-  await decodeCapture(file, { columns: false, tree: 'none', transportOnly: true, recycle }, (d) => table.add(d.packet));
-  table.finish();
-  for (const i of table.indexes('udp', 'stream')) lines.push(JSON.stringify(table.row(i)));
-  return lines.join('\n');
-}
 
 async function compare(files: string[]): Promise<number> {
   let n = 0;
@@ -48,7 +39,7 @@ async function compare(files: string[]): Promise<number> {
       expect(await frames(file, { ...o, recycle: true }), `${name} ${JSON.stringify(o)}`).toEqual(fresh);
       n += fresh.length;
     }
-    expect(await flows(file, true), `${name} flows`).toBe(await flows(file, false));
+    expect(await flowTableText(file, { recycle: true }), `${name} flows`).toBe(await flowTableText(file, { recycle: false }));
   }
   return n;
 }

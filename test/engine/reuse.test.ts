@@ -6,11 +6,9 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConversationTable } from '../../src/analysis/conversations.js';
 import type { ReadOptions } from '../../src/capture/index.js';
 import type { PacketsOptions } from '../../src/cli/packets.js';
-import { decodeCapture } from '../../src/engine/decode.js';
-import { flowJson } from '../../src/report/flows-text.js';
+import { flowTableText } from '../helpers/flows.js';
 import { corpusCaptures, haveShared, sampleCaptures, skipNote } from '../helpers/paths.js';
 import { printedPackets } from '../helpers/print.js';
 
@@ -21,14 +19,6 @@ async function packets(file: string, o: PacketsOptions, read: ReadOptions): Prom
   return (await printedPackets(file, o, (d) => ({ ...d, read }))).text;
 }
 
-async function flows(file: string, read: ReadOptions): Promise<string> {
-  const lines: string[] = [];
-  const table = new ConversationTable({ onSummary: (row, s) => void lines.push(JSON.stringify(flowJson(row, s))) });
-  await decodeCapture(file, { columns: false, tree: 'none', transportOnly: true, read }, (d) => table.add(d.packet));
-  table.finish();
-  for (const i of table.indexes('udp', 'stream')) lines.push(JSON.stringify(table.row(i)));
-  return lines.join('\n');
-}
 
 const FIELDS = ['frame.number', 'ip.src', 'ipv6.dst', 'tcp.stream', 'tcp.analysis.flags', 'tcp.reassembled.length', 'tcp.reassembled.data', 'http.request.uri', 'http.file_data', 'dns.qry.name', 'data.data'];
 
@@ -42,7 +32,7 @@ async function compare(files: string[]): Promise<number> {
     expect(await packets(file, { verbose: true, hex: true }, reused), `${name} -V -x`).toBe(tree);
     const o: PacketsOptions = { format: 'fields', field: FIELDS };
     expect(await packets(file, o, reused), `${name} -T fields`).toBe(await packets(file, o, fresh));
-    expect(await flows(file, reused), `${name} flows`).toBe(await flows(file, fresh));
+    expect(await flowTableText(file, { read: reused }), `${name} flows`).toBe(await flowTableText(file, { read: fresh }));
     frames += tree.split('\nFrame ').length;
   }
   return frames;
