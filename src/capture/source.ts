@@ -214,12 +214,17 @@ function openInput(path: string, name: string): OpenedFd | CaptureError | 'strea
   }
 }
 
+/** How much the next read asks for, and the buffer it goes to (`into` when large enough). */
+function chunkBuffer(chunkSize: number, sizeLeft: number, into?: Buffer): { want: number; buf: Buffer } {
+  // Do not allocate 4 MiB for a 300-byte file; +1 so that EOF is seen without another read.
+  const want = sizeLeft >= 0 ? Math.max(1, Math.min(chunkSize, sizeLeft + 1)) : chunkSize;
+  return { want, buf: into && into.length >= want ? into : Buffer.allocUnsafeSlow(want) };
+}
+
 /** Read the next chunk from the fd's current position (into `into` when it is large enough, else
  * a fresh buffer); null at EOF. */
 function readChunk(fd: number, chunkSize: number, sizeLeft: number, into?: Buffer): Buffer | null {
-  // Do not allocate 4 MiB for a 300-byte file; +1 so that EOF is seen without another read.
-  const want = sizeLeft >= 0 ? Math.max(1, Math.min(chunkSize, sizeLeft + 1)) : chunkSize;
-  const buf = into && into.length >= want ? into : Buffer.allocUnsafeSlow(want);
+  const { want, buf } = chunkBuffer(chunkSize, sizeLeft, into);
   let n: number;
   for (;;) {
     try {
@@ -258,8 +263,7 @@ function pumpSync(o: OpenedFd, cs: CaptureStream, name: string, chunkSize: numbe
 
 /** `readChunk` on the thread pool: the kernel copies the next chunk while this thread parses. */
 function readChunkAhead(fd: number, chunkSize: number, sizeLeft: number, into?: Buffer): Promise<Buffer | null> {
-  const want = sizeLeft >= 0 ? Math.max(1, Math.min(chunkSize, sizeLeft + 1)) : chunkSize;
-  const buf = into && into.length >= want ? into : Buffer.allocUnsafeSlow(want);
+  const { want, buf } = chunkBuffer(chunkSize, sizeLeft, into);
   return new Promise((resolve, reject) => {
     const attempt = (): void =>
       fs.read(fd, buf, 0, want, null, (e, n) => {

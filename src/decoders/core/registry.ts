@@ -146,25 +146,27 @@ export class Registry {
 
   /** Registers a decoder under its protocol name without a table entry. */
   register(decoder: Decoder): this {
+    this.setProto(decoder);
+    return this;
+  }
+
+  private setProto(decoder: Decoder): void {
     this.byProto.set(decoder.proto, decoder);
     this.frame = null;
-    return this;
   }
 
   /** `dissector_add_uint(table, key, decoder)`. */
   add(table: string, key: number, decoder: Decoder): this {
     const t = this.tables.get(table) ?? this.tables.add(table, new DissectorTable());
     t.set(key, decoder);
-    this.byProto.set(decoder.proto, decoder);
-    this.frame = null;
+    this.setProto(decoder);
     return this;
   }
 
   /** `dissector_add_string("media_type", type, decoder)`. */
   addMedia(type: string, decoder: Decoder): this {
     this.media.set(type, decoder);
-    this.byProto.set(decoder.proto, decoder);
-    this.frame = null;
+    this.setProto(decoder);
     return this;
   }
 
