@@ -23,7 +23,7 @@ import { ipv4ToString, ipv6ToString } from '../decoders/core/format.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
 import { TH_SYN, type TcpLayer } from '../decoders/tcp.js';
 import type { UdpLayer } from '../decoders/udp.js';
-import { ConnectionTracker, type ConnState, type ConnectionSummary, type SegmentEvent, type SegmentOptions } from './tcp/connection.js';
+import { ConnectionTracker, type ConnState, type ConnectionBrief, type ConnectionSummary, type SegmentEvent, type SegmentOptions } from './tcp/connection.js';
 
 export type Proto = 'tcp' | 'udp';
 
@@ -34,25 +34,8 @@ export interface NsRel {
 }
 
 /** The short per-connection facts the text report shows (kept for every finished flow). */
-export interface FlowBrief {
-  connState: ConnState;
-  history: string;
-  handshake: ConnectionSummary['handshake']['status'];
-  ended: ConnectionSummary['teardown']['kind'];
-  style: ConnectionSummary['teardown']['style'];
-  /** The first closer (FIN), or the RST sender for `rst`; null when none. */
-  endedBy: 0 | 1 | null;
-  /** Payload bytes the other side sent after the first FIN (a half-close), 0 when none. */
-  halfCloseBytes: number;
-  irtt: number | null;
-  retransmissions: number;
-  fastRetransmissions: number;
-  spuriousRetransmissions: number;
-  dupAcks: number;
-  zeroWindows: number;
-  payloadAtoB: number;
-  payloadBtoA: number;
-  missedBytes: number;
+export interface FlowBrief extends ConnectionBrief {
+  /** Packets that came after the connection was summarised (counted in the row only). */
   lateFrames: number;
 }
 
@@ -315,8 +298,11 @@ export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: nu
 /** The conversation table. Feed every frame in order with `add()`, then call `finish()`. */
 export class ConversationTable {
   private readonly rows = new Rows();
-  private readonly addrs: string[] = [];
-  private readonly addrIds = new Map<string, number>();
+  /** Row addresses by id: IPv4 as the number until a row is read (a scan has a million of them:
+   * interning their texts took 7 % of its analysis), IPv6 and none ('') as text. */
+  private readonly addrs: (number | string)[] = [];
+  private readonly v4Ids = new Map<number, number>();
+  private readonly textIds = new Map<string, number>();
   private readonly histories: string[] = [];
   private readonly historyIds = new Map<string, number>();
   /** stream → row + 1 (0: none), per protocol. */
@@ -427,8 +413,8 @@ export class ConversationTable {
       const a = ip as IpAddrs | undefined;
       R.proto[r] = proto === 'tcp' ? 0 : 1;
       R.stream[r] = stream;
-      R.addrA[r] = this.intern(addrText(a?.src));
-      R.addrB[r] = this.intern(addrText(a?.dst));
+      R.addrA[r] = this.addrId(a?.src);
+      R.addrB[r] = this.addrId(a?.dst);
       R.portA[r] = sport;
       R.portB[r] = dport;
       R.firstFrame[r] = frame.number;
@@ -441,8 +427,9 @@ export class ConversationTable {
       dir = sport === R.portA[r] ? 0 : 1;
     } else {
       // same port on both sides: the addresses decide
-      const src = addrText((ip as IpAddrs | undefined)?.src);
-      dir = this.addrIds.get(src) === R.addrA[r] ? 0 : 1;
+      const src = (ip as IpAddrs | undefined)?.src;
+      const known = typeof src === 'number' ? this.v4Ids.get(src >>> 0) : this.textIds.get(addrText(src));
+      dir = known === R.addrA[r] ? 0 : 1;
     }
     if (dir === 0) {
       R.framesAB[r]!++;
@@ -464,14 +451,32 @@ export class ConversationTable {
     return r;
   }
 
-  private intern(s: string): number {
-    let id = this.addrIds.get(s);
+  private addrId(a: number | Uint8Array | undefined): number {
+    if (typeof a === 'number') {
+      const v = a >>> 0;
+      let id = this.v4Ids.get(v);
+      if (id === undefined) {
+        id = this.addrs.push(v) - 1;
+        this.v4Ids.set(v, id);
+      }
+      return id;
+    }
+    const s = addrText(a);
+    let id = this.textIds.get(s);
     if (id === undefined) {
-      id = this.addrs.length;
-      this.addrs.push(s);
-      this.addrIds.set(s, id);
+      id = this.addrs.push(s) - 1;
+      this.textIds.set(s, id);
     }
     return id;
+  }
+
+  /** An address's text, made once (reports read each row twice). */
+  private addrAt(id: number): string {
+    const a = this.addrs[id]!;
+    if (typeof a === 'string') return a;
+    const s = ipv4ToString(a);
+    this.addrs[id] = s;
+    return s;
   }
 
   private trackTcp(packet: Packet, t: TcpLayer, row: number, dir: 0 | 1, rel: NsRel, ip: Layer | undefined): void {
@@ -527,36 +532,35 @@ export class ConversationTable {
     this.liveCount--;
   }
 
+  /** Writes a tracker's brief into its row; the whole summary only for someone who reads it. */
   private summarise(stream: number, live: Live): void {
-    const s = live.tracker.summary();
+    const b = live.tracker.brief();
     const R = this.rows;
     const r = live.row;
     R.hasBrief[r] = 1;
-    R.connState[r] = CONN_STATES.indexOf(s.connState);
-    let h = this.historyIds.get(s.history);
+    R.connState[r] = CONN_STATES.indexOf(b.connState);
+    let h = this.historyIds.get(b.history);
     if (h === undefined) {
       h = this.histories.length;
-      this.histories.push(s.history);
-      this.historyIds.set(s.history, h);
+      this.histories.push(b.history);
+      this.historyIds.set(b.history, h);
     }
     R.history[r] = h;
-    R.handshake[r] = HANDSHAKES.indexOf(s.handshake.status);
-    R.ended[r] = ENDINGS.indexOf(s.teardown.kind);
-    R.style[r] = STYLES.indexOf(s.teardown.style);
-    const by = s.teardown.kind === 'rst' ? s.teardown.rst!.dir : s.teardown.activeCloser;
-    R.endedBy[r] = by === null ? -1 : by;
-    R.halfClose[r] = s.teardown.halfClose?.bytes ?? 0;
-    R.irtt[r] = s.handshake.irtt ?? Number.NaN;
-    const [d0, d1] = s.dirs;
-    R.retrans[r] = d0.retransmissions + d1.retransmissions;
-    R.fast[r] = d0.fastRetransmissions + d1.fastRetransmissions;
-    R.spurious[r] = d0.spuriousRetransmissions + d1.spuriousRetransmissions;
-    R.dupAcks[r] = d0.dupAcks + d1.dupAcks;
-    R.zeroWin[r] = d0.zeroWindows + d1.zeroWindows;
-    R.payloadAB[r] = d0.payloadBytes;
-    R.payloadBA[r] = d1.payloadBytes;
-    R.missed[r] = s.missedBytes;
-    this.onSummary?.(this.row(r), s);
+    R.handshake[r] = HANDSHAKES.indexOf(b.handshake);
+    R.ended[r] = ENDINGS.indexOf(b.ended);
+    R.style[r] = STYLES.indexOf(b.style);
+    R.endedBy[r] = b.endedBy === null ? -1 : b.endedBy;
+    R.halfClose[r] = b.halfCloseBytes;
+    R.irtt[r] = b.irtt ?? Number.NaN;
+    R.retrans[r] = b.retransmissions;
+    R.fast[r] = b.fastRetransmissions;
+    R.spurious[r] = b.spuriousRetransmissions;
+    R.dupAcks[r] = b.dupAcks;
+    R.zeroWin[r] = b.zeroWindows;
+    R.payloadAB[r] = b.payloadAtoB;
+    R.payloadBA[r] = b.payloadBtoA;
+    R.missed[r] = b.missedBytes;
+    if (this.onSummary) this.onSummary(this.row(r), live.tracker.summary());
   }
 
   /** End of capture: summarises every tracker still open, in stream order. */
@@ -601,13 +605,13 @@ export class ConversationTable {
         lateFrames: R.late[r]!,
       };
     }
-    const addrA = this.addrs[R.addrA[r]!]!;
+    const addrA = this.addrAt(R.addrA[r]!);
     return {
       proto,
       stream: R.stream[r]!,
       addrA,
       portA: R.portA[r]!,
-      addrB: this.addrs[R.addrB[r]!]!,
+      addrB: this.addrAt(R.addrB[r]!),
       portB: R.portB[r]!,
       ipv6: addrA.includes(':'),
       framesAtoB: R.framesAB[r]!,

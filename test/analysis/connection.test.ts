@@ -1,5 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConnectionTracker, LIST_CAP, TA, type SegmentEvent, type SegmentOptions } from '../../src/analysis/tcp/connection.js';
+import { ConversationTable } from '../../src/analysis/conversations.js';
+import { ConnectionTracker, LIST_CAP, TA, type ConnectionBrief, type ConnectionSummary, type SegmentEvent, type SegmentOptions } from '../../src/analysis/tcp/connection.js';
+import { decodeCapture } from '../../src/engine/decode.js';
+import { corpusCaptures, haveShared, sampleCaptures, skipNote } from '../helpers/paths.js';
 
 const F = 1;
 const S = 2;
@@ -314,4 +318,50 @@ describe('ConnectionTracker', () => {
     expect(s.zeroWindowEpisodes).toHaveLength(LIST_CAP);
     expect(s.zeroWindowEpisodesDropped).toBe(100 - LIST_CAP);
   });
+});
+
+/** The brief as the flow table used to derive it from a whole summary. */
+function briefOf(s: ConnectionSummary): ConnectionBrief {
+  const [d0, d1] = s.dirs;
+  return {
+    connState: s.connState,
+    history: s.history,
+    handshake: s.handshake.status,
+    ended: s.teardown.kind,
+    style: s.teardown.style,
+    endedBy: s.teardown.kind === 'rst' ? s.teardown.rst!.dir : s.teardown.activeCloser,
+    halfCloseBytes: s.teardown.halfClose?.bytes ?? 0,
+    irtt: s.handshake.irtt,
+    retransmissions: d0.retransmissions + d1.retransmissions,
+    fastRetransmissions: d0.fastRetransmissions + d1.fastRetransmissions,
+    spuriousRetransmissions: d0.spuriousRetransmissions + d1.spuriousRetransmissions,
+    dupAcks: d0.dupAcks + d1.dupAcks,
+    zeroWindows: d0.zeroWindows + d1.zeroWindows,
+    payloadAtoB: d0.payloadBytes,
+    payloadBtoA: d1.payloadBytes,
+    missedBytes: s.missedBytes,
+  };
+}
+
+describe('ConnectionTracker.brief', () => {
+  /** Every connection's brief against its summary; returns how many were compared. */
+  async function compare(files: string[]): Promise<number> {
+    let n = 0;
+    for (const file of files) {
+      const table = new ConversationTable({
+        onSummary: (row, s) => {
+          const { lateFrames, ...brief } = row.brief!;
+          expect(brief, `${path.basename(file)} stream ${row.stream}`).toEqual(briefOf(s));
+          expect(lateFrames).toBe(s.lateFrames);
+          n++;
+        },
+      });
+      await decodeCapture(file, { columns: false, tree: 'none', transportOnly: true }, (d) => table.add(d.packet));
+      table.finish();
+    }
+    return n;
+  }
+  it('gives what the summary gives, for every sample connection', async () => expect(await compare(sampleCaptures())).toBeGreaterThan(20));
+  if (haveShared) it('and every public corpus connection', async () => expect(await compare(corpusCaptures())).toBeGreaterThan(100));
+  else it('public corpus', () => skipNote('../shared/corpus/public is absent: briefs checked on samples only'));
 });

@@ -177,6 +177,28 @@ export interface TeardownSummary {
   openAtEnd: boolean;
 }
 
+/** A connection's facts in a flow table row (`ConnectionTracker.brief`): its Zeek state and
+ * history, the handshake's status, how it ended (kind, style, by whom: the first closer, or the RST
+ * sender), payload sent after the first FIN, the iRTT, and counts over both directions. */
+export interface ConnectionBrief {
+  connState: ConnState;
+  history: string;
+  handshake: HandshakeSummary['status'];
+  ended: TeardownSummary['kind'];
+  style: TeardownSummary['style'];
+  endedBy: 0 | 1 | null;
+  halfCloseBytes: number;
+  irtt: number | null;
+  retransmissions: number;
+  fastRetransmissions: number;
+  spuriousRetransmissions: number;
+  dupAcks: number;
+  zeroWindows: number;
+  payloadAtoB: number;
+  payloadBtoA: number;
+  missedBytes: number;
+}
+
 export interface ZeroWindowEpisode {
   /** The side that advertised the zero window (its receive buffer was full). */
   dir: 0 | 1;
@@ -982,6 +1004,32 @@ export class ConnectionTracker {
 
   // --- summary -----------------------------------------------------------------------------------
 
+  /** The facts a flow table row shows, as `summary()` gives them, without building the summary (a
+   * SYN scan summarises a connection every few microseconds). */
+  brief(): ConnectionBrief {
+    const [s0, s1] = this.sides;
+    const kind = this.teardownKind();
+    const f1 = this.firstFinDir;
+    return {
+      connState: this.connState(),
+      history: this.history,
+      handshake: this.handshakeStatus(),
+      ended: kind,
+      style: this.teardownStyle(),
+      endedBy: kind === 'rst' ? this.rstInfo!.dir : f1,
+      halfCloseBytes: f1 === null ? 0 : this.sides[1 - f1]!.afterPeerFin,
+      irtt: nsOrNull(this.irtt),
+      retransmissions: s0.retrans + s1.retrans,
+      fastRetransmissions: s0.fast + s1.fast,
+      spuriousRetransmissions: s0.spurious + s1.spurious,
+      dupAcks: s0.dup + s1.dup,
+      zeroWindows: s0.zw + s1.zw,
+      payloadAtoB: s0.payload,
+      payloadBtoA: s1.payload,
+      missedBytes: this.missed,
+    };
+  }
+
   summary(): ConnectionSummary {
     const duration = this.endTime - this.startTime;
     const [s0, s1] = this.sides;
@@ -1036,14 +1084,17 @@ export class ConnectionTracker {
     };
   }
 
+  private handshakeStatus(): HandshakeSummary['status'] {
+    const [s0, s1] = this.sides;
+    if (s0.syns.length + s0.synsDropped > 0 && s1.syns.length + s1.synsDropped > 0) return 'simultaneous';
+    if (this.synFrame !== null && this.synAckFrame !== null && this.ackFrame !== null) return 'complete';
+    if (this.synFrame !== null || this.synAckFrame !== null) return 'partial';
+    return 'missing';
+  }
+
   private handshake(): HandshakeSummary {
     const [s0, s1] = this.sides;
-    const bothSyn = s0.syns.length + s0.synsDropped > 0 && s1.syns.length + s1.synsDropped > 0;
-    let status: HandshakeSummary['status'];
-    if (bothSyn) status = 'simultaneous';
-    else if (this.synFrame !== null && this.synAckFrame !== null && this.ackFrame !== null) status = 'complete';
-    else if (this.synFrame !== null || this.synAckFrame !== null) status = 'partial';
-    else status = 'missing';
+    const status = this.handshakeStatus();
     const c = this.client;
     const syns = c === null ? [] : this.sides[c].syns.map(roundTx);
     const synsDropped = c === null ? 0 : this.sides[c].synsDropped;
@@ -1075,15 +1126,28 @@ export class ConnectionTracker {
     };
   }
 
+  private teardownStyle(): TeardownSummary['style'] {
+    if (this.firstFinDir === null || this.secondFinDir === null) return null;
+    if (!this.secondFinAcksFirst) return 'simultaneous';
+    return this.finAckedSeparately ? 'four-way' : 'combined';
+  }
+
+  private teardownKind(): TeardownSummary['kind'] {
+    const f1 = this.firstFinDir;
+    const f2 = this.secondFinDir;
+    const rst = this.rstInfo;
+    if (rst && f1 !== null && f2 !== null && rst.frame > this.sides[f2].finFrame) return 'fin+rst';
+    if (rst) return 'rst';
+    if (f1 !== null && f2 !== null) return 'fin';
+    if (f1 !== null) return 'half-closed';
+    return 'open';
+  }
+
   private teardown(): TeardownSummary {
     const f1 = this.firstFinDir;
     const f2 = this.secondFinDir;
     const fin = (d: 0 | 1 | null) => (d === null ? null : { dir: d, frame: this.sides[d].finFrame, time: ns(this.sides[d].finTime) });
-    let style: TeardownSummary['style'] = null;
-    if (f1 !== null && f2 !== null) {
-      if (!this.secondFinAcksFirst) style = 'simultaneous';
-      else style = this.finAckedSeparately ? 'four-way' : 'combined';
-    }
+    const style = this.teardownStyle();
     let halfClose: TeardownSummary['halfClose'] = null;
     if (f1 !== null) {
       const other = (1 - f1) as 0 | 1;
@@ -1094,14 +1158,8 @@ export class ConnectionTracker {
       }
     }
     const rst = this.rstInfo ? { ...this.rstInfo, time: ns(this.rstInfo.time), bytesBefore: [this.rstInfo.bytesBefore[0], this.rstInfo.bytesBefore[1]] as [number, number] } : null;
-    let kind: TeardownSummary['kind'];
-    if (rst && f1 !== null && f2 !== null && this.rstInfo!.frame > this.sides[f2].finFrame) kind = 'fin+rst';
-    else if (rst) kind = 'rst';
-    else if (f1 !== null && f2 !== null) kind = 'fin';
-    else if (f1 !== null) kind = 'half-closed';
-    else kind = 'open';
     return {
-      kind,
+      kind: this.teardownKind(),
       style,
       activeCloser: f1,
       firstFin: fin(f1),

@@ -116,8 +116,10 @@ export class SegmentList {
     if (this.head > 0 && n * 8 <= this.buf.length) {
       this.buf.copyWithin(0, 4 * this.head, 4 * this.tail);
     } else {
-      // (from 16 entries: a typed array costs a microsecond to make, and data flows need dozens)
-      const b = new Float64Array(Math.max(64, this.buf.length * 2));
+      // The first holds two entries: 64 bytes, which V8 keeps in its own heap, so a SYN scan's
+      // segments cost no buffer outside it. Then from 16 entries (a typed array outside the heap
+      // costs a microsecond to make, and data flows need dozens).
+      const b = new Float64Array(this.buf.length === 0 ? 8 : Math.max(64, this.buf.length * 2));
       b.set(this.buf.subarray(4 * this.head, 4 * this.tail));
       this.buf = b;
     }
