@@ -1,6 +1,7 @@
 import { TH_FIN, TH_RST } from '../../decoders/tcp.js';
 import type { TcpAnalyzer, TcpSegmentEvent, TcpSegmentListener } from './index.js';
 import type { TcpConversation } from './state.js';
+import { grown } from './table.js';
 
 export interface EvictionOptions {
   /** Most conversations kept with full analysis state at once. */
@@ -154,21 +155,11 @@ export class TcpEviction implements TcpSegmentListener {
   private grow(id: number): void {
     let cap = Math.max(1024, this.stream.length);
     while (cap <= id) cap *= 2;
-    const stream = new Int32Array(cap).fill(-1);
-    stream.set(this.stream);
-    this.stream = stream;
-    const g32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.prev = g32(this.prev);
-    this.next = g32(this.next);
-    const bits = new Uint8Array(cap);
-    bits.set(this.bits);
-    this.bits = bits;
-    const last = new Float64Array(cap);
-    last.set(this.last);
-    this.last = last;
+    const old = this.stream.length;
+    this.stream = grown(this.stream, cap).fill(-1, old);
+    this.prev = grown(this.prev, cap);
+    this.next = grown(this.next, cap);
+    this.bits = grown(this.bits, cap);
+    this.last = grown(this.last, cap);
   }
 }

@@ -96,6 +96,13 @@ export class KeyTable {
   }
 }
 
+/** `a` copied into a new typed array of its kind with `cap` elements (per-entry arrays grow). */
+export function grown<A extends Int32Array | Uint8Array | Float64Array>(a: A, cap: number): A {
+  const b = new (a.constructor as new (n: number) => A)(cap);
+  b.set(a);
+  return b;
+}
+
 /** Per-entry data: the live conversation (or undefined once dropped) and its tombstone. */
 export class TcpEntries {
   conv: (TcpConversation | undefined)[] = [];
@@ -116,27 +123,15 @@ export class TcpEntries {
     const id = this.count++;
     if (id >= this.stream.length) {
       const cap = this.stream.length * 2;
-      const g64 = (a: Float64Array) => {
-        const b = new Float64Array(cap);
-        b.set(a);
-        return b;
-      };
-      const g8 = (a: Uint8Array) => {
-        const b = new Uint8Array(cap);
-        b.set(a);
-        return b;
-      };
-      const s = new Int32Array(cap);
-      s.set(this.stream);
-      this.stream = s;
-      this.base1 = g64(this.base1);
-      this.base2 = g64(this.base2);
-      this.baseSet = g8(this.baseSet);
-      this.completeness = g8(this.completeness);
-      this.above = g8(this.above);
-      this.tsFirst = g64(this.tsFirst);
-      this.tsPrev = g64(this.tsPrev);
-      this.baseSec = g64(this.baseSec);
+      this.stream = grown(this.stream, cap);
+      this.base1 = grown(this.base1, cap);
+      this.base2 = grown(this.base2, cap);
+      this.baseSet = grown(this.baseSet, cap);
+      this.completeness = grown(this.completeness, cap);
+      this.above = grown(this.above, cap);
+      this.tsFirst = grown(this.tsFirst, cap);
+      this.tsPrev = grown(this.tsPrev, cap);
+      this.baseSec = grown(this.baseSec, cap);
     }
     this.conv.push(undefined);
     return id;
