@@ -19,6 +19,7 @@
  * was already summarised still count in the row; the summary reports them as `lateFrames`.
  */
 import type { Frame } from '../capture/types.js';
+import { storeAsDoubles } from '../decoders/core/doubles.js';
 import { ipv4ToString, ipv6ToString } from '../decoders/core/format.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
 import { TH_SYN, type TcpLayer } from '../decoders/tcp.js';
@@ -155,6 +156,11 @@ interface Live {
   next: Live | null;
 }
 
+function newLive(stream: number, tracker: ConnectionTracker, row: number, last: number): Live {
+  return { stream, tracker, row, last, closed: false, prev: null, next: null };
+}
+storeAsDoubles(newLive(0, new ConnectionTracker(), 0, 0), ['last']);
+
 /** Live trackers in order of last activity (a doubly linked list: O(1) to move one to the end or
  * take the oldest, where a Map used as an LRU slows down with the holes deletions leave). */
 class LruList {
@@ -235,7 +241,7 @@ function nsCmp(aSec: number, aNsec: number, bSec: number, bNsec: number): number
 /** An event to fill with `segmentEvent` (the connection trackers keep nothing of it, so one
  * per table is reused). */
 export function newSegmentEvent(): SegmentEvent {
-  return {
+  const e: SegmentEvent = {
     frame: 0,
     time: 0,
     dir: 0,
@@ -250,6 +256,7 @@ export function newSegmentEvent(): SegmentEvent {
     options: undefined,
     analysis: 0,
   };
+  return storeAsDoubles(e, ['time', 'seq', 'ack', 'window']);
 }
 
 function synOptions(tcp: TcpLayer): SegmentOptions {
@@ -490,7 +497,7 @@ export class ConversationTable {
         this.rows.late[row]!++;
         return;
       }
-      live = { stream, tracker: new ConnectionTracker({ ports: [t.srcPort, t.dstPort], rtt: this.rtt }), row, last: now, closed: false, prev: null, next: null };
+      live = newLive(stream, new ConnectionTracker({ ports: [t.srcPort, t.dstPort], rtt: this.rtt }), row, now);
       // streams are numbered densely: keep the array packed
       while (this.liveByStream.length < stream) this.liveByStream.push(undefined);
       this.liveByStream[stream] = live;

@@ -1,4 +1,5 @@
 import type { DecodeContext, DecodeResult } from './core/context.js';
+import { storeAsDoubles } from './core/doubles.js';
 import { field, protocol } from './core/fields.js';
 import type { Layer } from './core/packet.js';
 import { stateKey, type Decoder, type Session } from './core/registry.js';
@@ -54,7 +55,7 @@ interface FrameClock {
   deltaDisplayed: number;
 }
 
-const CLOCK = stateKey('frame.clock', (): FrameClock => ({
+const CLOCK = stateKey('frame.clock', (): FrameClock => storeAsDoubles({
   hasFirst: false,
   firstSec: 0,
   firstNsec: 0,
@@ -67,7 +68,7 @@ const CLOCK = stateKey('frame.clock', (): FrameClock => ({
   relative: 0,
   delta: 0,
   deltaDisplayed: 0,
-}));
+}, ['relative', 'delta', 'deltaDisplayed']));
 
 /** Advances the capture clock by one frame: its time since the first frame and since the
  * previous one. Frames a worker of a parallel run does not decode still tick its clock. */

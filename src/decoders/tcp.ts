@@ -25,6 +25,7 @@ import type { ColumnText, DecodeContext, DecodeResult, Next } from './core/conte
 import { expert } from './core/expert.js';
 import { field, fieldByName, protocol, type FieldDef } from './core/fields.js';
 import { u16, u32 } from './core/bytes.js';
+import { storeAsDoubles } from './core/doubles.js';
 import { latin1 } from './core/format.js';
 import type { Layer } from './core/packet.js';
 import type { Decoder } from './core/registry.js';
@@ -527,6 +528,45 @@ function engineRenders(ctx: DecodeContext): boolean {
 // ---------------------------------------------------------------------------------------------
 // Decoder
 
+/** A TCP layer before its header is read (every member present: adding one later would grow the
+ * object's property store). */
+function newTcpLayer(offset: number, end: number, srcPort: number, dstPort: number): TcpLayer {
+  return {
+    proto: 'tcp',
+    offset,
+    length: end - offset,
+    errorDepth: 0,
+    srcPort,
+    dstPort,
+    seq: 0,
+    ack: 0,
+    hdrLen: 0,
+    flags: 0,
+    window: 0,
+    checksum: 0,
+    urgent: 0,
+    seglen: -1,
+    reportedLen: end - offset,
+    payloadOffset: end,
+    payloadCaptured: 0,
+    tree: undefined,
+    mss: undefined,
+    wscale: undefined,
+    sackPerm: false,
+    sack: undefined,
+    sackBif: undefined,
+    tsval: undefined,
+    tsecr: undefined,
+    tfoCookie: false,
+    accEcnOption: undefined,
+    fail: FAIL_NONE,
+    failOffset: 0,
+    optionsComplete: false,
+    analysis: undefined,
+  };
+}
+storeAsDoubles(newTcpLayer(0, 0, 0, 0), ['seq', 'ack']);
+
 export const tcpDecoder: Decoder = {
   proto: 'tcp',
   fieldPrefixes: ['tcp', 'mptcp', 'text'],
@@ -539,40 +579,7 @@ export const tcpDecoder: Decoder = {
     // (built when read: a filter drops most frames unprinted)
     if (ctx.columns) ctx.setInfo(() => `${srcPort} \u2192 ${dstPort}`);
     const ip = enclosingIp(ctx) as IpLikeLayer | undefined;
-    const layer = ctx.addLayer<TcpLayer>({
-      proto: 'tcp',
-      offset,
-      length: end - offset,
-      errorDepth: 0,
-      srcPort,
-      dstPort,
-      seq: 0,
-      ack: 0,
-      hdrLen: 0,
-      flags: 0,
-      window: 0,
-      checksum: 0,
-      urgent: 0,
-      seglen: -1,
-      reportedLen: end - offset,
-      payloadOffset: end,
-      payloadCaptured: 0,
-      // every optional member too: adding one later would grow the object's property store
-      tree: undefined,
-      mss: undefined,
-      wscale: undefined,
-      sackPerm: false,
-      sack: undefined,
-      sackBif: undefined,
-      tsval: undefined,
-      tsecr: undefined,
-      tfoCookie: false,
-      accEcnOption: undefined,
-      fail: FAIL_NONE,
-      failOffset: 0,
-      optionsComplete: false,
-      analysis: undefined,
-    });
+    const layer = ctx.addLayer(newTcpLayer(offset, end, srcPort, dstPort));
     const t = tree?.add(
       hf.tcp,
       offset,
@@ -742,7 +749,7 @@ class OptWalk {
   }
 }
 
-const W = new OptWalk();
+const W = storeAsDoubles(new OptWalk(), ['peerBase', 'shownAck', 'le0', 're0', 'le1', 're1']);
 
 /** Wireshark 4.0.17's `tcp_dissect_options`. */
 function walkOptions(ctx: DecodeContext, layer: TcpLayer, end: number, w: OptWalk): void {

@@ -4,6 +4,7 @@ import { registerAnalyzers } from '../analysis/index.js';
 import { TcpAnalyzer } from '../analysis/tcp/index.js';
 import { TcpDesegmenter } from '../analysis/tcp/desegment.js';
 import { dissect, PacketSlot, type DissectOptions } from '../decoders/core/dissect.js';
+import { storeAsDoubles } from '../decoders/core/doubles.js';
 import { fieldCount, type FieldDef } from '../decoders/core/fields.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
 import { displayed, tick } from '../decoders/frame.js';
@@ -165,7 +166,7 @@ export async function decodeCapture(
   const keys = shard ? new ShardKeyReader() : null;
   const dissectOpts: DissectOptions = { tree: undefined, columns: !!opts.columns, transportOnly, speculative: !!opts.speculative, skip };
   const slot = opts.recycle ? new PacketSlot() : undefined;
-  const handedFrame: DecodedFrame | null = opts.recycle ? { packet: null!, relative: 0, fields: EMPTY, roots: undefined } : null;
+  const handedFrame: DecodedFrame | null = opts.recycle ? storeAsDoubles({ packet: null!, relative: 0, fields: EMPTY, roots: undefined }, ['relative']) : null;
   const result = await readCapture(path, (frame) => {
     if (shard) {
       const mine = shardOfKey(keys!.frameKey(frame), shard.count) === shard.index;

@@ -79,7 +79,7 @@ describe('error messages (errors.txt)', () => {
       hdr.writeUInt32LE(1, 20);
       writeFileSync(file, hdr);
     }
-    const answers = await tsharkAnswers(file, entries.map((e) => e.filter));
+    const answers = await tsharkAnswers(file, entries.map((e) => e.filter), false);
     const bad: string[] = [];
     entries.forEach((e, i) => {
       const a = answers[i]!;

@@ -224,9 +224,10 @@ export function contentKey(file: string): string {
 }
 
 /** tshark's answers for many filters on one file: recorded ones from ANSWERS_FILE when tshark is
- * absent or of the recorded version, the rest from tshark runs in parallel (then recorded).
+ * absent or of the recorded version, the rest from tshark runs in parallel (then recorded, unless
+ * `record` is false: a live check of a file that is not part of the recordings).
  * An answer that neither gives is `undefined`. */
-export async function tsharkAnswers(file: string, filters: string[]): Promise<(TsharkAnswer | undefined)[]> {
+export async function tsharkAnswers(file: string, filters: string[], record = true): Promise<(TsharkAnswer | undefined)[]> {
   const live = tsharkVersion();
   const stored = loadAnswers();
   const usable = stored && (live === null || stored.version === live || process.env.PCAPSCOPE_ORACLE_LIVE !== '1');
@@ -252,10 +253,13 @@ export async function tsharkAnswers(file: string, filters: string[]): Promise<(T
     }),
   );
   for (const i of todo) cache[`${fileKey}\u0000${filters[i]}`] = out[i]!;
-  // answers of captures this run did not use are dropped: a file merged differently (other
-  // picks, another mergecap) must not leave its answers behind for ever
-  for (const k of Object.keys(cache)) if (!seenKeys.has(k.slice(0, k.indexOf('\u0000')))) delete cache[k];
-  if (!process.env.CI) writeFileSync(ANSWERS_FILE, JSON.stringify({ version: live, answers: sortKeys(cache) }, null, 0) + '\n');
+  // `npm run oracle:record` drops the answers of captures its run did not use (a file merged
+  // differently must not leave its answers behind for ever); a test run only adds, since each
+  // test file runs in its own process and sees only its own captures
+  if (process.env.PCAPSCOPE_ORACLE_PRUNE === '1') {
+    for (const k of Object.keys(cache)) if (!seenKeys.has(k.slice(0, k.indexOf('\u0000')))) delete cache[k];
+  }
+  if (record && !process.env.CI) writeFileSync(ANSWERS_FILE, JSON.stringify({ version: live, answers: sortKeys(cache) }, null, 0) + '\n');
   return out;
 }
 

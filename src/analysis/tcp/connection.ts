@@ -26,6 +26,7 @@
  * out-of-order ranges (no payload bytes); the RTT sampler at most 64 timed segments. About 10 kB
  * at the worst, a few hundred bytes for a typical connection.
  */
+import { storeAsDoubles } from '../../decoders/core/doubles.js';
 import { TCP_A } from '../../decoders/tcp.js';
 import { ACK, DirectionReassembler, FIN, isGap, RST, SYN, type Chunk, type SegmentInput } from './reassembly.js';
 import { RttSampler, type RttOptions, type RttSummary } from './rtt.js';
@@ -310,6 +311,7 @@ class ZeekEndpoint {
     }
   }
 }
+storeAsDoubles(new ZeekEndpoint(), ['startSeq', 'lastSeq', 'ackSeq']);
 
 function likelyServerPort(p: number): boolean {
   return p > 0 && p < 1024;
@@ -393,10 +395,11 @@ class Side {
     return c;
   }
 }
+storeAsDoubles(new Side(null), ['finTime', 'high', 'lastAck', 'lastDataTime', 'lastPeerAck']);
 
 
 /** What the coverage trackers are fed, refilled per segment (they keep nothing of it). */
-const COVERAGE_INPUT: SegmentInput = { frame: 0, seq: 0, flags: 0, len: 0, payload: null, captured: 0, keepAlive: false };
+const COVERAGE_INPUT: SegmentInput = storeAsDoubles({ frame: 0, seq: 0, flags: 0, len: 0, payload: null, captured: 0, keepAlive: false }, ['seq']);
 
 const NO_RTT: RttSummary = { samples: 0, min: null, max: null, mean: null, last: null, srtt: null, rttvar: null, rto: null, karnSkipped: 0 };
 
@@ -1171,3 +1174,4 @@ export class ConnectionTracker {
     };
   }
 }
+storeAsDoubles(new ConnectionTracker(), ['startTime', 'endTime', 'mruSyn', 'synAckTime', 'ackTime', 'lastSynTime', 'lastSynAckTime']);

@@ -24,6 +24,7 @@
  * packets of the same 4-tuple keep their `tcp.stream` (table.ts explains the trade-off).
  */
 import type { DecodeContext, DecodeResult, Next } from '../../decoders/core/context.js';
+import { storeAsDoubles } from '../../decoders/core/doubles.js';
 import { heuristicDecoder, portDecoder } from '../../decoders/core/dissect.js';
 import type { Layer } from '../../decoders/core/packet.js';
 import type { Analyzer, Session } from '../../decoders/core/registry.js';
@@ -84,7 +85,7 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   /** Next `tcp.stream` index. */
   streamCount = 0;
   /** The listeners' event (they keep nothing of it), and whether it is being handed round. */
-  private readonly event: TcpSegmentEvent = { ctx: null!, layer: null!, analysis: null!, conversation: null!, fwd: null!, rev: null!, now: 0, result: null!, complete: false };
+  private readonly event: TcpSegmentEvent = storeAsDoubles({ ctx: null!, layer: null!, analysis: null!, conversation: null!, fwd: null!, rev: null!, now: 0, result: null!, complete: false }, ['now']);
   private eventBusy = false;
   /** The analysis handed to recycled packets, and the frame it was last filled for. */
   private readonly spare = newAnalysis(0, 0, 0, 1);
@@ -459,6 +460,7 @@ export function newAnalysis(seq: number, ack: number, window: number, dir: 1 | 2
     accEcn: false,
   };
 }
+storeAsDoubles(newAnalysis(0, 0, 0, 1), ['seq', 'ack', 'nxtseq', 'window', 'timeRelative', 'timeDelta', 'acksFrame', 'ackRtt', 'initialRtt', 'rto', 'rtoFrame', 'peerBase']);
 
 /** `a` made equal to `newAnalysis(...)` again. */
 export function resetAnalysis(a: TcpPacketAnalysis, seq: number, ack: number, window: number, dir: 1 | 2): TcpPacketAnalysis {

@@ -19,6 +19,7 @@
  * - SYN and FIN each take one sequence number; payload cut by the snaplen becomes a `snaplen` gap;
  * - RST segments carry no stream data (their payload is a diagnostic, not part of the stream).
  */
+import { storeAsDoubles } from '../../decoders/core/doubles.js';
 
 /** TCP flag bits as in the header. */
 export const FIN = 0x01;
@@ -542,6 +543,7 @@ export class DirectionReassembler {
     if (this.st.conflicts.length < this.maxConflicts) this.st.conflicts.push(c);
   }
 }
+storeAsDoubles(new DirectionReassembler(), ['origin']);
 
 /** Both directions of one connection: segments go to their sender's side, ACKs to the other. */
 export class StreamReassembler {

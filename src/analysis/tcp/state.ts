@@ -12,6 +12,7 @@
  *   the capture. `conv.zero` is the absolute epoch 0 in that base, used where Wireshark keeps an
  *   unset `nstime` (differences against it are huge, as in Wireshark).
  */
+import { storeAsDoubles } from '../../decoders/core/doubles.js';
 
 /** Wireshark's TCP_MAX_UNACKED_SEGMENTS. */
 export const MAX_UNACKED_SEGMENTS = 10000;
@@ -253,6 +254,7 @@ export class SegmentList {
     this.extent = 0;
   }
 }
+storeAsDoubles(new SegmentList(), ['spanBase']);
 
 /** One direction of a conversation (Wireshark's `tcp_flow_t` + `tcp_analyze_seq_flow_info_t`). */
 export class TcpFlow {
@@ -295,6 +297,7 @@ export class TcpFlow {
     this.lastAckTime = zeroTime;
   }
 }
+storeAsDoubles(new TcpFlow(0), ['baseSeq', 'nextSeq', 'nextSeqTime', 'maxSeqToBeAcked', 'lastAck', 'lastAckTime']);
 
 /** Conversation completeness bits (`tcp.completeness`). */
 export const COMPLETENESS = { SYN: 1, SYNACK: 2, ACK: 4, DATA: 8, FIN: 16, RST: 32 } as const;
@@ -362,3 +365,4 @@ export class TcpConversation {
     this.lastFrame = frame;
   }
 }
+storeAsDoubles(new TcpConversation(0, -1, 0, 0, 0), ['tsFirst', 'tsPrev', 'tsMruSyn', 'firstRtt']);
