@@ -10,7 +10,7 @@ import { framePrinter, type FramePrinter, type PacketsOptions } from '../../src/
 import type { DecodeOptions } from '../../src/engine/decode.js';
 import { printedPackets } from '../helpers/print.js';
 import { runCli } from '../helpers/cli.js';
-import { corpusCaptures, haveShared, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
+import { corpusCaptures, corpusDir, haveShared, sampleCaptures, samplesDir, skipNote } from '../helpers/paths.js';
 
 const FILTERS = [
   'tcp.analysis.retransmission || tcp.analysis.duplicate_ack',
@@ -56,6 +56,21 @@ describe('speculative transport-only decoding', () => {
     // the CLI: the bet, then one full decode after what it printed
     expect(runCli(['packets', '-Y', o.filter, file]).stdout).toBe(Buffer.from(whole, 'latin1').toString('utf8'));
   });
+
+  // A spurious retransmission still has a hand-off (tshark calls decoders for it), but the
+  // desegmenter takes it and hands nothing on: keeping one must not stop the bet.
+  if (haveShared)
+    it('holds on spurious retransmissions of HTTP and TLS data', async () => {
+      for (const name of ['zeek__vlan-collisions.pcap', 'zeek__vnd.ms-cab-compressed-multi-conn.pcap', 'suricata-verify__tls-subjectaltname_input.pcap']) {
+        const file = path.join(corpusDir, name);
+        const o = { filter: 'tcp.analysis.spurious_retransmission' };
+        const bet = await printedPackets(file, o, (d) => d);
+        expect(bet.cutAt, name).toBeUndefined();
+        expect(bet.text, name).toMatch(/Spurious Retransmission/);
+        expect(bet.text, name).toBe((await printedPackets(file, o, full)).text);
+      }
+    });
+  else it('spurious retransmissions of HTTP and TLS data', () => skipNote('../shared/corpus/public is absent: spurious retransmissions to HTTP/TLS not checked'));
 
   /** The bet's output equals the full decode's, or is its beginning where the bet stopped (the
    * CLI then decodes again in full, as tested above). Returns how many runs held to the end. */

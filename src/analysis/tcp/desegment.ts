@@ -216,8 +216,13 @@ interface Run {
  * goes to a decoder above TCP (`handsOn`: `tcpPayloadNext` gave a hand-off), or `onSegment` may
  * act on it in a way columns or TCP's own fields show. Only a retransmission's payload is exempt
  * (`desegment` just notes it in the tree), and a payload-less segment without FIN; a FIN may end
- * a PDU read until FIN. */
+ * a PDU read until FIN. A spurious retransmission is exempt even with a hand-off when `onSegment`
+ * takes it (whole payload captured, no FIN): `desegment` then hands nothing on. */
 export function reachesAboveTcp(l: TcpLayer, handsOn: boolean): boolean {
+  if (handsOn && l.errorDepth === 0 && !(l.flags & TH_FIN) && l.payloadCaptured > 0 && l.payloadCaptured === l.seglen) {
+    const a = l.analysis;
+    if (a && a.flags & TCP_A.SPURIOUS_RETRANSMISSION) return false;
+  }
   if (handsOn) return true;
   if (l.errorDepth !== 0) return false;
   if (l.flags & TH_FIN) return true;
