@@ -214,21 +214,16 @@ interface Run {
 
 /** Whether a full decode could show more of this segment than a transport-only one: its payload
  * goes to a decoder above TCP (`handsOn`: `tcpPayloadNext` gave a hand-off), or `onSegment` may
- * act on it in a way columns or TCP's own fields show. Only a retransmission's payload is exempt
- * (`desegment` just notes it in the tree), and a payload-less segment without FIN; a FIN may end
- * a PDU read until FIN. A spurious retransmission is exempt even with a hand-off when `onSegment`
- * takes it (whole payload captured, no FIN): `desegment` then hands nothing on. */
+ * act on it in a way columns or TCP's own fields show. A FIN may end a PDU read until FIN. A
+ * retransmission's payload is exempt (`desegment` just notes it in the tree), and so is a
+ * spurious one that `onSegment` takes (whole payload captured) although it has a hand-off. */
 export function reachesAboveTcp(l: TcpLayer, handsOn: boolean): boolean {
-  if (handsOn && l.errorDepth === 0 && !(l.flags & TH_FIN) && l.payloadCaptured > 0 && l.payloadCaptured === l.seglen) {
-    const a = l.analysis;
-    if (a && a.flags & TCP_A.SPURIOUS_RETRANSMISSION) return false;
-  }
-  if (handsOn) return true;
-  if (l.errorDepth !== 0) return false;
+  if (l.errorDepth !== 0) return handsOn;
   if (l.flags & TH_FIN) return true;
-  if (l.payloadCaptured === 0) return false;
+  if (l.payloadCaptured === 0) return handsOn;
   const a = l.analysis;
-  return !a || !(a.flags & (TCP_A.RETRANSMISSION | TCP_A.SPURIOUS_RETRANSMISSION));
+  if (a && a.flags & TCP_A.SPURIOUS_RETRANSMISSION && l.payloadCaptured === l.seglen) return false;
+  return handsOn || !a || !(a.flags & (TCP_A.RETRANSMISSION | TCP_A.SPURIOUS_RETRANSMISSION));
 }
 
 export class TcpDesegmenter implements TcpSegmentListener {
