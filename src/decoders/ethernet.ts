@@ -3,7 +3,7 @@ import { field, protocol } from './core/fields.js';
 import { u16 } from './core/bytes.js';
 import { macToString } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import type { Decoder } from './core/registry.js';
+import type { Decoder, LeanStep } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { addEthertypeTrailer, ETHERTYPE_NAMES, ethertypeNext, ethertypePayloadLength, reportedEndOf } from './ethertypes.js';
 
@@ -32,21 +32,16 @@ export interface EthernetLayer extends Layer {
 }
 
 /** Ethernet II and IEEE 802.3 (length field → LLC). */
+function ethernetLayer(offset: number, end: number, type: number): EthernetLayer {
+  return { proto: 'eth', offset, length: end - offset, errorDepth: 0, dstOffset: offset, srcOffset: offset + 6, type, tree: undefined };
+}
+
 export const ethernetDecoder: Decoder = {
   proto: 'eth',
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {
     ctx.need('eth', offset, 14, end);
     const type = u16(ctx.data, offset + 12);
-    const layer = ctx.addLayer<EthernetLayer>({
-      proto: 'eth',
-      offset,
-      length: end - offset,
-      errorDepth: 0,
-      dstOffset: offset,
-      srcOffset: offset + 6,
-      type,
-      tree: undefined,
-    });
+    const layer = ctx.addLayer(ethernetLayer(offset, end, type));
     const d = ctx.data;
     ctx.setProtocol('ETHERNET');
     if (ctx.columns) ctx.setMacAddresses(d, offset + 6, offset);
@@ -87,5 +82,19 @@ export const ethernetDecoder: Decoder = {
     const inner = ethertypePayloadLength(d, type, payload, end, reportedEnd);
     if (inner !== undefined) addEthertypeTrailer(ctx, t, hf.padding, payload + inner, end, reportedEnd);
     return { offset: payload, end, next: ethertypeNext(ctx, type, payload, end) };
+  },
+  lean(ctx: DecodeContext, offset: number, end: number, step: LeanStep): boolean {
+    // (an 802.3 length field goes to LLC; a bare header hands on by protocol name)
+    if (end - offset <= 14) return false;
+    const type = u16(ctx.data, offset + 12);
+    if (type <= 1500) return false;
+    // (without columns there is no Protocol column to set)
+    ctx.addLayer(ethernetLayer(offset, end, type));
+    ctx.addProtocolName('ethertype');
+    step.next.table = 'ethertype';
+    step.next.key = type;
+    step.offset = offset + 14;
+    step.end = end;
+    return true;
   },
 };

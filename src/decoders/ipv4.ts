@@ -5,7 +5,7 @@ import { expert } from './core/expert.js';
 import { field, protocol, type FieldDef } from './core/fields.js';
 import { hex, ipv4ToString } from './core/format.js';
 import type { Layer } from './core/packet.js';
-import { stateKey, type Decoder } from './core/registry.js';
+import { stateKey, type Decoder, type LeanStep } from './core/registry.js';
 import type { Tree } from './core/tree.js';
 import { reportedEndOf } from './ethertypes.js';
 import { CHECKSUM_STATUS, IPPROTO_VALUES, ipProtoName } from './ipproto.js';
@@ -347,6 +347,36 @@ export function ipPayloadReportedEnd(ctx: DecodeContext, offset: number, end: nu
 }
 
 /** The byte at `o`, 0 past `end` (a header cut short still shows its first fields). */
+/** The layer of the header at `offset`, from what was captured of it (missing bytes read 0). */
+function ipv4Layer(d: Uint8Array, offset: number, end: number): Ipv4Layer {
+  const avail = end - offset;
+  const hlen = (byteAt(d, end, offset) & 15) * 4;
+  const fragOffset = (((byteAt(d, end, offset + 6) & 0x1f) << 8) | byteAt(d, end, offset + 7)) * 8;
+  const moreFragments = (byteAt(d, end, offset + 6) & 0x20) !== 0;
+  return {
+    proto: 'ip',
+    offset,
+    length: Math.min(avail, hlen),
+    errorDepth: 0,
+    version: 4,
+    src: avail >= 16 ? u32(d, offset + 12) : 0,
+    dst: avail >= 20 ? u32(d, offset + 16) : 0,
+    protocol: byteAt(d, end, offset + 9),
+    hdrLen: hlen,
+    totalLen: (byteAt(d, end, offset + 2) << 8) | byteAt(d, end, offset + 3),
+    id: (byteAt(d, end, offset + 4) << 8) | byteAt(d, end, offset + 5),
+    ttl: byteAt(d, end, offset + 8),
+    flags: byteAt(d, end, offset + 6) >> 5,
+    fragOffset,
+    moreFragments,
+    isFragment: moreFragments || fragOffset !== 0,
+    reassembled: false,
+    payloadOffset: offset + hlen,
+    payloadLength: 0,
+    tree: undefined,
+  };
+}
+
 function byteAt(d: Uint8Array, end: number, o: number): number {
   return o < end ? d[o]! : 0;
 }
@@ -404,29 +434,7 @@ export const ipv4Decoder: Decoder = {
     const b0 = byteAt(d, end, offset);
     const version = b0 >> 4;
     const hlen = (b0 & 15) * 4;
-    const layer = ctx.addLayer<Ipv4Layer>({
-      proto: 'ip',
-      offset,
-      length: Math.min(avail, hlen),
-      errorDepth: 0,
-      version: 4,
-      src: avail >= 16 ? u32(d, offset + 12) : 0,
-      dst: avail >= 20 ? u32(d, offset + 16) : 0,
-      protocol: byteAt(d, end, offset + 9),
-      hdrLen: hlen,
-      totalLen: (byteAt(d, end, offset + 2) << 8) | byteAt(d, end, offset + 3),
-      id: (byteAt(d, end, offset + 4) << 8) | byteAt(d, end, offset + 5),
-      ttl: byteAt(d, end, offset + 8),
-      flags: byteAt(d, end, offset + 6) >> 5,
-      fragOffset: (((byteAt(d, end, offset + 6) & 0x1f) << 8) | byteAt(d, end, offset + 7)) * 8,
-      moreFragments: (byteAt(d, end, offset + 6) & 0x20) !== 0,
-      isFragment: false,
-      reassembled: false,
-      payloadOffset: offset + hlen,
-      payloadLength: 0,
-      tree: undefined,
-    });
-    layer.isFragment = layer.moreFragments || layer.fragOffset !== 0;
+    const layer = ctx.addLayer(ipv4Layer(d, offset, end));
     // The layer counts as dissected (frame.protocols) even when its first byte is missing.
     ctx.need('ip', offset, 1, end);
 
@@ -646,6 +654,28 @@ export const ipv4Decoder: Decoder = {
     }
     if (datagramReportedEnd - payloadOffset <= 0) return;
     return dispatchUpper(ctx, proto, { offset: payloadOffset, end: Math.max(payloadOffset, payloadEnd) });
+  },
+  lean(ctx: DecodeContext, offset: number, end: number, step: LeanStep): boolean {
+    const d = ctx.data;
+    // a 20-byte header (no options) and some payload captured, not a fragment
+    if (end - offset <= 20 || d[offset] !== 0x45 || (d[offset + 6]! & 0x3f) !== 0 || d[offset + 7] !== 0) return false;
+    const totalLen = u16(d, offset + 2);
+    const dst = u32(d, offset + 16);
+    // (the expert items of decode: TTL below 5, a TTL to the Local Network Control Block, a
+    // total length past the reported frame)
+    if (totalLen <= 20 || d[offset + 8]! < 5 || dst >>> 8 === 0xe00000) return false;
+    if (offset + totalLen > end && offset + totalLen > reportedEndOf(ctx, end)) return false;
+    // (without columns there is no Protocol column to set)
+    const layer = ctx.addLayer(ipv4Layer(d, offset, end));
+    const payloadEnd = Math.min(end, offset + totalLen);
+    layer.length = payloadEnd - offset;
+    layer.payloadLength = totalLen - 20;
+    // a protocol with no decoder misses the table and goes to `data`, as decode's DATA_NEXT does
+    step.next.table = 'ip.proto';
+    step.next.key = d[offset + 9]!;
+    step.offset = offset + 20;
+    step.end = payloadEnd;
+    return true;
   },
 };
 

@@ -45,6 +45,8 @@ export interface DecodeOptions {
    * lists) once it returns: one packet object is refilled for every frame (PacketSlot). Layers
    * and the analyses they carry are still new per frame, and frames too. */
   recycle?: boolean;
+  /** false: no decoder's lean path (DissectOptions.lean); the tests compare. */
+  lean?: boolean;
   /** How the capture is read. `reuseBuffer` is for handlers that keep no frame bytes (the
    * decoders and analysers copy what they keep: test/engine/reuse.test.ts). */
   read?: ReadOptions;
@@ -164,7 +166,7 @@ export async function decodeCapture(
   let cutAt: number | undefined;
   const shard = opts.shard;
   const keys = shard ? new ShardKeyReader() : null;
-  const dissectOpts: DissectOptions = { tree: undefined, columns: !!opts.columns, transportOnly, speculative: !!opts.speculative, skip };
+  const dissectOpts: DissectOptions = { tree: undefined, columns: !!opts.columns, transportOnly, speculative: !!opts.speculative, skip, lean: opts.lean };
   const slot = opts.recycle ? new PacketSlot() : undefined;
   const handedFrame: DecodedFrame | null = opts.recycle ? storeAsDoubles({ packet: null!, relative: 0, fields: EMPTY, roots: undefined }, ['relative']) : null;
   const result = await readCapture(path, (frame) => {

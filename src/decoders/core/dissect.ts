@@ -2,7 +2,7 @@ import type { Frame } from '../../capture/types.js';
 import { BoundsError, DecodeContext, type DecodeResult, type Next } from './context.js';
 import type { Packet } from './packet.js';
 import { addProtocolsField } from '../frame.js';
-import type { Decoder, Registry, Session } from './registry.js';
+import { stateKey, type Decoder, type LeanStep, type Registry, type Session, type TableEntry } from './registry.js';
 import { FieldCollector, type Tree } from './tree.js';
 
 export interface DissectOptions {
@@ -18,6 +18,8 @@ export interface DissectOptions {
   speculative?: boolean;
   /** Leaf decoders a port-table hit skips (none of their fields is wanted; see Decoder.leaf). */
   skip?: ReadonlySet<Decoder>;
+  /** false: every layer through `decode`, none through `lean` (the tests compare the two). */
+  lean?: boolean;
 }
 
 /** Hard cap on layers per frame: hostile nesting (tunnels in tunnels) must not loop for ever. */
@@ -51,7 +53,8 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
     end: frame.data.length,
     next: { table: 'linktype', key: frame.linkType },
   };
-  dispatch(ctx, start, tree);
+  if (opts.lean !== false && !ctx.columns && start.next && 'table' in start.next) leanThenDispatch(ctx, start, tree);
+  else dispatch(ctx, start, tree);
   addProtocolsField(tree, packet.layers[0], packet.protocols);
   if (opts.columns) packet.cols = ctx.columnsText();
   return packet;
@@ -61,6 +64,68 @@ export function dissect(frame: Frame, session: Session, opts: DissectOptions = {
  * keeps nothing of a packet once it asks for the next: a flow table needs no new objects per frame. */
 export class PacketSlot {
   ctx: DecodeContext | null = null;
+}
+
+const MEMO_DEPTH = 4;
+
+/** The lean driver's per-capture state: the hand-off it refills, and the table entries it met,
+ * by depth. The common stack asks for the same few entries frame after frame (link type 1,
+ * EtherType 0x0800, IP protocol 6), and finding a table by name cost more than lean decoding. */
+class LeanState {
+  readonly step: LeanStep = { next: { table: '', key: 0 }, offset: 0, end: 0 };
+  private readonly tables: string[] = new Array<string>(MEMO_DEPTH).fill('');
+  private readonly keys: number[] = new Array<number>(MEMO_DEPTH).fill(-1);
+  private readonly entries: (TableEntry | null)[] = new Array<TableEntry | null>(MEMO_DEPTH).fill(null);
+  private readonly usable: boolean[] = new Array<boolean>(MEMO_DEPTH).fill(false);
+  /** Set by `entry`: the entry's lean path may run (it has one, and no analyser watches it). */
+  leanUsable = false;
+
+  entry(ctx: DecodeContext, depth: number, table: string, key: number): TableEntry | null {
+    if (depth < MEMO_DEPTH && this.keys[depth] === key && this.tables[depth] === table) {
+      this.leanUsable = this.usable[depth]!;
+      return this.entries[depth]!;
+    }
+    const e = ctx.registry.entry(table, key);
+    this.leanUsable = e !== null && e.lean !== null && ctx.session.analyzer(e.proto) === undefined;
+    if (depth < MEMO_DEPTH) {
+      this.tables[depth] = table;
+      this.keys[depth] = key;
+      this.entries[depth] = e;
+      this.usable[depth] = this.leanUsable;
+    }
+    return e;
+  }
+}
+
+const LEAN = stateKey('dissect.lean', () => new LeanState());
+
+/** Runs the table hand-offs from `start` through the decoders' `lean` paths while one takes the
+ * bytes (and no tree wants the layer, and no analyser watches it), then the rest as `dispatch`
+ * does. The common Ethernet/IP stack of a flow table or a transport-field run skips the generic
+ * hand-off objects and the decoders' field-tree branches. */
+function leanThenDispatch(ctx: DecodeContext, start: DecodeResult, tree: Tree | undefined): void {
+  const lean = ctx.session.get(LEAN);
+  const step = lean.step;
+  const next = step.next as { table: string; key: number };
+  const first = start.next as { table: string; key: number };
+  next.table = first.table;
+  next.key = first.key;
+  step.offset = start.offset;
+  step.end = start.end;
+  let taken = false;
+  for (let depth = 0; depth < MAX_LAYERS; depth++) {
+    const e = lean.entry(ctx, depth, next.table, next.key);
+    if (e === null) break;
+    if (lean.leanUsable && (tree === undefined || treeFor(ctx, e.decoder, tree) === undefined) && e.lean!(ctx, step.offset, step.end, step)) {
+      taken = true;
+      if (step.offset >= step.end) return;
+      continue;
+    }
+    if (!taken) return dispatch(ctx, start, tree);
+    return dispatch(ctx, runOne(ctx, e.decoder, step.offset, step.end, tree), tree);
+  }
+  if (!taken) return dispatch(ctx, start, tree);
+  dispatch(ctx, decodeNext(ctx, next, step.offset, step.end, tree), tree);
 }
 
 /** Empties a packet for the next frame. Arrays shrink by `pop`: V8 keeps their storage then,

@@ -16,6 +16,33 @@ export interface Decoder {
    * would have decoded (and asked TCP to reassemble) reaches no other decoder. */
   readonly leaf?: boolean;
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void;
+  /** The common case, for a run without columns and a layer no tree wants (gopacket's
+   * DecodingLayerParser in spirit): when the bytes are ones `decode` would take without an
+   * issue or a branch off the plain path, add the very layer it would, and its protocol names,
+   * and fill `step` with what it would hand on; otherwise return false having changed nothing,
+   * and `decode` runs. Never throws. test/engine/lean.test.ts holds it to `decode`. */
+  lean?(ctx: DecodeContext, offset: number, end: number, step: LeanStep): boolean;
+}
+
+type LeanFn = NonNullable<Decoder['lean']>;
+
+/** A table entry in one shape whatever the decoder object's: the driver reads it for every
+ * layer, and reads of the decoder objects themselves (each literal its own shape) are megamorphic. */
+export class TableEntry {
+  readonly proto: string;
+  readonly lean: LeanFn | null;
+  constructor(readonly decoder: Decoder) {
+    this.proto = decoder.proto;
+    this.lean = decoder.lean ?? null;
+  }
+}
+
+/** What a lean decode hands on: a dissector-table entry and its bytes (one per context, refilled
+ * layer after layer, so the common stack allocates no hand-off objects). */
+export interface LeanStep {
+  readonly next: { table: string; key: number };
+  offset: number;
+  end: number;
 }
 
 /** A heuristic sub-dissector: `test` must check lengths before reading and must not throw. */
@@ -108,6 +135,8 @@ class DissectorTable {
   /** key → 1 + position in `decoders` (0: none). */
   private readonly index = new Uint16Array(65536);
   private readonly decoders: Decoder[] = [];
+  /** By position in `decoders`. */
+  private readonly entries: TableEntry[] = [];
   /** Keys outside 0..65535. */
   private readonly wide = new Map<number, Decoder>();
 
@@ -117,8 +146,18 @@ class DissectorTable {
       return;
     }
     let i = this.decoders.indexOf(d);
-    if (i < 0) i = this.decoders.push(d) - 1;
+    if (i < 0) {
+      i = this.decoders.push(d) - 1;
+      this.entries.push(new TableEntry(d));
+    }
     this.index[key] = i + 1;
+  }
+
+  /** `get` as a TableEntry, for 16-bit keys only (null for wide ones). */
+  entry(key: number): TableEntry | null {
+    if ((key & 0xffff) !== key) return null;
+    const i = this.index[key]!;
+    return i === 0 ? null : this.entries[i - 1]!;
   }
 
   get(key: number): Decoder | undefined {
@@ -189,6 +228,11 @@ export class Registry {
 
   lookup(table: string, key: number): Decoder | undefined {
     return this.tables.get(table)?.get(key);
+  }
+
+  /** `lookup` for the driver's lean path (null also for a key outside 16 bits). */
+  entry(table: string, key: number): TableEntry | null {
+    return this.tables.get(table)?.entry(key) ?? null;
   }
 
   decoder(proto: string): Decoder | undefined {
