@@ -1,6 +1,7 @@
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { storeAsDoubles } from '../../src/decoders/core/doubles.js';
+import { objectList, storeAsDoubles } from '../../src/decoders/core/doubles.js';
+import { DirectionReassembler } from '../../src/analysis/tcp/reassembly.js';
 import { TcpConversation, TcpFlow } from '../../src/analysis/tcp/state.js';
 import { newAnalysis } from '../../src/analysis/tcp/index.js';
 import { newSegmentEvent } from '../../src/analysis/conversations.js';
@@ -62,5 +63,31 @@ describe('storeAsDoubles', () => {
     e2.seq = 3_000_000_000;
     e2.time = 12.5;
     expect(sameMap(e1, e2)).toBe(true);
+  });
+});
+
+describe('objectList', () => {
+  it('gives an empty array that keeps its hidden class at its first object', () => {
+    const control: object[] = [];
+    const before = [...control];
+    control.push({ x: 1 });
+    expect(sameMap(before, control)).toBe(false); // the control: a [] changes kind
+    const a = objectList<object>();
+    const b = objectList<object>();
+    expect(a).toEqual([]);
+    b.push({ x: 1 });
+    expect(sameMap(a, b)).toBe(true);
+  });
+
+  it('makes the reassembler\'s held list so', () => {
+    type Inside = { held: object[] };
+    const r1 = new DirectionReassembler({ keepBytes: false });
+    const r2 = new DirectionReassembler({ keepBytes: false });
+    const seg = (frame: number, seq: number, flags: number, len: number) => ({ frame, seq, flags, len, payload: null, captured: len });
+    r2.push(seg(1, 1000, 0x02, 0)); // SYN
+    r2.push(seg(2, 1011, 0x10, 5)); // after a hole: held
+    const [i1, i2] = [r1 as unknown as Inside, r2 as unknown as Inside];
+    expect(i2.held.length).toBe(1);
+    expect(sameMap(i1.held, i2.held)).toBe(true);
   });
 });

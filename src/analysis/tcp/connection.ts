@@ -76,6 +76,9 @@ export interface SegmentOptions {
  * KEEP_ALIVE (ignored by the coverage tracker), WINDOW_FULL, WINDOW_UPDATE. */
 export const TA = TCP_A;
 
+/** 1 when `mask` is set in `flags`, else 0. */
+const bit = (flags: number, mask: number): number => ((flags & mask) !== 0 ? 1 : 0);
+
 const ANY_RETRANS = TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION;
 
 export const LIST_CAP = 32;
@@ -515,21 +518,23 @@ export class ConnectionTracker {
     s.packets++;
     s.bytes += e.frameLen;
     s.payload += e.len;
-    if (a & TA.RETRANSMISSION) s.retrans++;
-    if (a & TA.FAST_RETRANSMISSION) s.fast++;
-    if (a & TA.SPURIOUS_RETRANSMISSION) s.spurious++;
-    if (a & TA.OUT_OF_ORDER) s.ooo++;
-    if (a & TA.LOST_PACKET) s.lost++;
-    if (a & TA.ACK_LOST_PACKET) s.ackLost++;
-    if (a & TA.DUPLICATE_ACK) s.dup++;
-    if (a & TA.ZERO_WINDOW) s.zw++;
-    if (a & TA.ZERO_WINDOW_PROBE) s.zwp++;
-    if (a & TA.KEEP_ALIVE) s.ka++;
-    if (a & TA.WINDOW_FULL) s.wfull++;
-    if (a & TA.WINDOW_UPDATE) s.wupd++;
-    if (syn) s.syn++;
-    if (fin) s.fin++;
-    if (rst) s.rst++;
+    // (every counter is read and written for every segment: V8 deoptimizes this large function
+    // at a property access it has no feedback for, a counter first counted late in the capture)
+    s.retrans += bit(a, TA.RETRANSMISSION);
+    s.fast += bit(a, TA.FAST_RETRANSMISSION);
+    s.spurious += bit(a, TA.SPURIOUS_RETRANSMISSION);
+    s.ooo += bit(a, TA.OUT_OF_ORDER);
+    s.lost += bit(a, TA.LOST_PACKET);
+    s.ackLost += bit(a, TA.ACK_LOST_PACKET);
+    s.dup += bit(a, TA.DUPLICATE_ACK);
+    s.zw += bit(a, TA.ZERO_WINDOW);
+    s.zwp += bit(a, TA.ZERO_WINDOW_PROBE);
+    s.ka += bit(a, TA.KEEP_ALIVE);
+    s.wfull += bit(a, TA.WINDOW_FULL);
+    s.wupd += bit(a, TA.WINDOW_UPDATE);
+    s.syn += syn ? 1 : 0;
+    s.fin += fin ? 1 : 0;
+    s.rst += rst ? 1 : 0;
     if (e.len > 0 && !rst) s.lastDataTime = e.time;
 
     // Zeek's view (before our own state updates: it keeps its own)

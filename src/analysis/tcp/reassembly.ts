@@ -19,7 +19,7 @@
  * - SYN and FIN each take one sequence number; payload cut by the snaplen becomes a `snaplen` gap;
  * - RST segments carry no stream data (their payload is a diagnostic, not part of the stream).
  */
-import { storeAsDoubles } from '../../decoders/core/doubles.js';
+import { objectList, storeAsDoubles } from '../../decoders/core/doubles.js';
 
 /** TCP flag bits as in the header. */
 export const FIN = 0x01;
@@ -157,7 +157,7 @@ export class DirectionReassembler {
   private origin = 0;
   /** Next expected offset; everything before it was delivered (as data or gap). */
   private next = 0;
-  private held: Held[] = [];
+  private held: Held[] = objectList();
   private heldBytes = 0;
   /** Highest offset the peer acknowledged (exclusive end), -1 when none. */
   private acked = -1;
@@ -169,7 +169,7 @@ export class DirectionReassembler {
   /** Delivered bytes in [ringFrom, next) are in the ring (after the last gap). */
   private ringFrom = 0;
   /** Recent delivered runs (start, end, frame), oldest first, for conflict attribution. */
-  private runs: { start: number; end: number; frame: number }[] = [];
+  private runs: { start: number; end: number; frame: number }[] = objectList();
 
   private readonly st: ReassemblyStats = {
     delivered: 0,

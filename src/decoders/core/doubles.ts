@@ -23,3 +23,13 @@ export function storeAsDoubles<T extends object>(obj: T, fields: readonly string
   }
   return obj;
 }
+
+/** An empty array whose elements kind is already "objects". A `[]` starts as small integers and
+ * changes kind, and hidden class, at its first object: the first segment a reassembler held threw
+ * away the code optimised against the empty lists (V8's allocation sites, which make later
+ * literals with the learnt kind, only exist once the function has feedback). */
+export function objectList<T>(): T[] {
+  const list: unknown[] = [null];
+  list.pop();
+  return list as T[];
+}
