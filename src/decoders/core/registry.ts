@@ -37,7 +37,7 @@ export class TableEntry {
   }
 }
 
-/** What a lean decode hands on: a dissector-table entry and its bytes (one per context, refilled
+/** What a lean decode hands on: a dissector-table entry and its bytes (one per capture, refilled
  * layer after layer, so the common stack allocates no hand-off objects). */
 export interface LeanStep {
   readonly next: { table: string; key: number };
