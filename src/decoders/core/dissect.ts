@@ -70,7 +70,7 @@ const MEMO_DEPTH = 4;
 
 /** The lean driver's per-capture state: the hand-off it refills, and the table entries it met,
  * by depth. The common stack asks for the same few entries frame after frame (link type 1,
- * EtherType 0x0800, IP protocol 6), and finding a table by name cost more than lean decoding. */
+ * EtherType 0x0800, IP protocol 6), and finding a table by its name was a tenth of the decoding. */
 class LeanState {
   readonly step: LeanStep = { next: { table: '', key: 0 }, offset: 0, end: 0 };
   private readonly tables: string[] = new Array<string>(MEMO_DEPTH).fill('');
