@@ -31,11 +31,11 @@ export interface EthernetLayer extends Layer {
   type: number;
 }
 
-/** Ethernet II and IEEE 802.3 (length field → LLC). */
 function ethernetLayer(offset: number, end: number, type: number): EthernetLayer {
   return { proto: 'eth', offset, length: end - offset, errorDepth: 0, dstOffset: offset, srcOffset: offset + 6, type, tree: undefined };
 }
 
+/** Ethernet II and IEEE 802.3 (length field → LLC). */
 export const ethernetDecoder: Decoder = {
   proto: 'eth',
   decode(ctx: DecodeContext, offset: number, end: number, tree: Tree | undefined): DecodeResult | void {

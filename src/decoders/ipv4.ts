@@ -346,7 +346,6 @@ export function ipPayloadReportedEnd(ctx: DecodeContext, offset: number, end: nu
   return reportedEndOf(ctx, end);
 }
 
-/** The byte at `o`, 0 past `end` (a header cut short still shows its first fields). */
 /** The layer of the header at `offset`, from what was captured of it (missing bytes read 0). */
 function ipv4Layer(d: Uint8Array, offset: number, end: number): Ipv4Layer {
   const avail = end - offset;
@@ -377,6 +376,7 @@ function ipv4Layer(d: Uint8Array, offset: number, end: number): Ipv4Layer {
   };
 }
 
+/** The byte at `o`, 0 past `end` (a header cut short still shows its first fields). */
 function byteAt(d: Uint8Array, end: number, o: number): number {
   return o < end ? d[o]! : 0;
 }

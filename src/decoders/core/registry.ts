@@ -132,10 +132,8 @@ export class Session {
 /** One dissector table. Every table of ours has 8- or 16-bit keys (link types, EtherTypes, IP
  * protocols, ports), and the driver looks up several per frame: they index an array, not a Map. */
 class DissectorTable {
-  /** key → 1 + position in `decoders` (0: none). */
+  /** key → 1 + position in `entries` (0: none). */
   private readonly index = new Uint16Array(65536);
-  private readonly decoders: Decoder[] = [];
-  /** By position in `decoders`. */
   private readonly entries: TableEntry[] = [];
   /** Keys outside 0..65535. */
   private readonly wide = new Map<number, Decoder>();
@@ -145,11 +143,8 @@ class DissectorTable {
       this.wide.set(key, d);
       return;
     }
-    let i = this.decoders.indexOf(d);
-    if (i < 0) {
-      i = this.decoders.push(d) - 1;
-      this.entries.push(new TableEntry(d));
-    }
+    let i = this.entries.findIndex((e) => e.decoder === d);
+    if (i < 0) i = this.entries.push(new TableEntry(d)) - 1;
     this.index[key] = i + 1;
   }
 
@@ -163,11 +158,11 @@ class DissectorTable {
   get(key: number): Decoder | undefined {
     if ((key & 0xffff) !== key) return this.wide.get(key);
     const i = this.index[key]!;
-    return i === 0 ? undefined : this.decoders[i - 1];
+    return i === 0 ? undefined : this.entries[i - 1]!.decoder;
   }
 
   all(): Iterable<Decoder> {
-    return [...this.decoders, ...this.wide.values()];
+    return [...this.entries.map((e) => e.decoder), ...this.wide.values()];
   }
 }
 
