@@ -37,6 +37,16 @@ describe('storeAsDoubles', () => {
     expect(sameMap(c, d)).toBe(true);
   });
 
+  it('keeps the priming through full collections (V8 holds hidden classes weakly)', () => {
+    const gc = new Function('%CollectGarbage(null)') as () => void;
+    for (let i = 0; i < 3; i++) gc();
+    const f1 = new TcpFlow(0);
+    const f2 = new TcpFlow(0);
+    f2.baseSeq = 4_000_000_000;
+    f2.lastAckTime = 1.5e9 + 0.25;
+    expect(sameMap(f1, f2)).toBe(true);
+  });
+
   it('covers the TCP engine objects that hold sequence numbers and times', () => {
     const f1 = new TcpFlow(0);
     const f2 = new TcpFlow(0);

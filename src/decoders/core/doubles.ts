@@ -9,12 +9,18 @@
  * while the hot functions were being compiled.
  */
 
+/** The primed objects, kept: V8's tree of hidden-class transitions holds its classes weakly, and
+ * a full collection that found no object of the primed class could drop it, and with it the
+ * priming (a test run under load saw it happen). */
+const PRIMED: object[] = [];
+
 /** Stores a fraction in each field and then 0 again: the fields hold doubles (and are mutable)
  * before any code is optimised against them, and their values are 0 (+0, never -0). Called on
  * one instance of a class at module load (later instances share its hidden class), or on a single
  * long-lived object when it is made. Names private fields too, so it checks that each exists (a
  * renamed field fails at load). Returns `obj`. */
 export function storeAsDoubles<T extends object>(obj: T, fields: readonly string[]): T {
+  PRIMED.push(obj);
   const o = obj as Record<string, unknown>;
   for (const f of fields) {
     if (typeof o[f] !== 'number') throw new Error(`storeAsDoubles: ${obj.constructor.name} has no number field ${f}`);
