@@ -205,8 +205,11 @@ function addrText(a: number | Uint8Array | undefined): string {
   return typeof a === 'number' ? ipv4ToString(a >>> 0) : ipv6ToString(a);
 }
 
+/** A frame's capture time, as `relTime` reads it. */
+export type FrameTime = Pick<Frame, 'hasTime' | 'tsSec' | 'tsNsec'>;
+
 /** Relative time of a frame as tshark's `nstime_delta(abs, first)` (written into `out`). */
-export function relTime(f: Frame, first: Frame, out: NsRel = { sec: 0, nsec: 0 }): NsRel {
+export function relTime(f: FrameTime, first: FrameTime, out: NsRel = { sec: 0, nsec: 0 }): NsRel {
   const bs = f.hasTime ? f.tsSec : 0;
   const bn = f.hasTime ? f.tsNsec : 0;
   const cs = first.hasTime ? first.tsSec : 0;
@@ -302,6 +305,147 @@ export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: nu
   return ev;
 }
 
+/**
+ * What the table takes of one counted TCP or UDP layer (`kind` 1 or 2), or of the capture's first
+ * frame, which only sets the time reference (`kind` 0). A FlowReader reads them off decoded
+ * packets; `ConversationTable.add` hands them to `apply` at once, a flow pipe (engine/flow-pipe.ts)
+ * carries them to a table in another thread. One object is refilled for every layer.
+ */
+export interface FlowInput {
+  kind: 0 | 1 | 2;
+  /** The last counted layer of its frame: the trackers are swept after it. */
+  last: boolean;
+  frame: number;
+  origLen: number;
+  hasTime: boolean;
+  tsSec: number;
+  tsNsec: number;
+  stream: number;
+  srcPort: number;
+  dstPort: number;
+  /** Network addresses of the IP layer before: 4 (`src4`, `dst4`), 6 (`src6`, `dst6`), or 0. */
+  family: 0 | 4 | 6;
+  src4: number;
+  dst4: number;
+  src6: Uint8Array;
+  dst6: Uint8Array;
+  /** TCP: the tracker's segment (`time` and `dir` are the table's to fill); none when the
+   * segment length is unknown. */
+  hasSegment: boolean;
+  segment: SegmentEvent;
+}
+
+export function newFlowInput(): FlowInput {
+  const x: FlowInput = {
+    kind: 0,
+    last: true,
+    frame: 0,
+    origLen: 0,
+    hasTime: false,
+    tsSec: 0,
+    tsNsec: 0,
+    stream: 0,
+    srcPort: 0,
+    dstPort: 0,
+    family: 0,
+    src4: 0,
+    dst4: 0,
+    src6: NO_ADDR,
+    dst6: NO_ADDR,
+    hasSegment: false,
+    segment: newSegmentEvent(),
+  };
+  return storeAsDoubles(x, ['tsSec', 'src4', 'dst4']);
+}
+
+const NO_ADDR = new Uint8Array(16);
+
+/** Reads the FlowInputs of decoded packets, in capture order. */
+export class FlowReader {
+  readonly input = newFlowInput();
+  private started = false;
+
+  constructor(
+    private readonly wantTcp = true,
+    private readonly wantUdp = true,
+  ) {}
+
+  /** Hands `take` the packet's inputs (the capture's first frame goes first as the time
+   * reference, counted or not). `counted` false: a frame a filter rejected. */
+  read(packet: Packet, counted: boolean, take: (x: FlowInput) => void): void {
+    const x = this.input;
+    if (!this.started) {
+      this.started = true;
+      this.frameOf(packet.frame);
+      x.kind = 0;
+      x.last = true;
+      take(x);
+    }
+    if (!counted) return;
+    const layers = packet.layers;
+    let pending = -1;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      if (l.errorDepth !== 0) continue;
+      if (l.proto === 'tcp' && this.wantTcp) {
+        const t = l as TcpLayer;
+        // tshark queues the tap after the header and options: a header it could not read (cut by
+        // the snaplen, malformed) is not counted, although it has a stream number
+        if (!t.analysis || t.analysis.stream < 0 || t.fail !== 0 || t.hdrLen < 20) continue;
+      } else if (l.proto === 'udp' && this.wantUdp) {
+        if ((l as UdpLayer).stream < 0) continue;
+      } else continue;
+      if (pending >= 0) this.layer(packet, pending, false, take);
+      pending = i;
+    }
+    if (pending >= 0) this.layer(packet, pending, true, take);
+  }
+
+  private frameOf(f: Frame): void {
+    const x = this.input;
+    x.frame = f.number;
+    x.origLen = f.origLen;
+    x.hasTime = f.hasTime;
+    x.tsSec = f.tsSec;
+    x.tsNsec = f.tsNsec;
+  }
+
+  private layer(packet: Packet, i: number, last: boolean, take: (x: FlowInput) => void): void {
+    const x = this.input;
+    const l = packet.layers[i]!;
+    const ip = ipBefore(packet.layers, i);
+    this.frameOf(packet.frame);
+    x.last = last;
+    const src = (ip as IpAddrs | undefined)?.src;
+    const dst = (ip as IpAddrs | undefined)?.dst;
+    if (typeof src === 'number') {
+      x.family = 4;
+      x.src4 = src >>> 0;
+      x.dst4 = typeof dst === 'number' ? dst >>> 0 : 0;
+    } else if (src instanceof Uint8Array && dst instanceof Uint8Array) {
+      x.family = 6;
+      x.src6 = src;
+      x.dst6 = dst;
+    } else x.family = 0;
+    if (l.proto === 'tcp') {
+      const t = l as TcpLayer;
+      x.kind = 1;
+      x.stream = t.analysis!.stream;
+      x.srcPort = t.srcPort;
+      x.dstPort = t.dstPort;
+      x.hasSegment = segmentEvent(packet, t, 0, 0, ip, x.segment) !== null;
+    } else {
+      const u = l as UdpLayer;
+      x.kind = 2;
+      x.stream = u.stream;
+      x.srcPort = u.srcPort;
+      x.dstPort = u.dstPort;
+      x.hasSegment = false;
+    }
+    take(x);
+  }
+}
+
 /** The conversation table. Feed every frame in order with `add()`, then call `finish()`. */
 export class ConversationTable {
   private readonly rows = new Rows();
@@ -315,7 +459,11 @@ export class ConversationTable {
   /** stream → row + 1 (0: none), per protocol. */
   private tcpIndex = new Int32Array(1024);
   private udpIndex = new Int32Array(1024);
-  private first: Frame | null = null;
+  /** The capture's first frame time (relative times count from it). */
+  private readonly first: FrameTime = storeAsDoubles({ hasTime: false, tsSec: 0, tsNsec: 0 }, ['tsSec']);
+  private haveFirst = false;
+  private readonly reader: FlowReader;
+  private readonly applyInput = (x: FlowInput): void => this.apply(x);
   /** Live trackers by stream, and the same in two activity-ordered lists. */
   private readonly liveByStream: (Live | undefined)[] = [];
   private liveCount = 0;
@@ -344,6 +492,7 @@ export class ConversationTable {
     this.maxLive = opts.maxLive ?? 20000;
     this.onSummary = opts.onSummary;
     this.rtt = opts.onSummary ? undefined : false;
+    this.reader = new FlowReader(this.wantTcp, this.wantUdp);
   }
 
   /** Number of rows so far. */
@@ -360,50 +509,37 @@ export class ConversationTable {
   private readonly rel: NsRel = { sec: 0, nsec: 0 };
   /** Direction of the packet `count` took last. */
   private dir: 0 | 1 = 0;
-  /** The event handed to the trackers, refilled for every segment. */
-  private readonly ev = newSegmentEvent();
 
   /** Takes one decoded frame. `counted` false: the frame only sets the time reference (a frame a
    * filter rejected still is the capture's first frame for relative times, as in tshark). */
   add(packet: Packet, counted = true): void {
-    const frame = packet.frame;
-    this.first ??= frame;
-    if (!counted) return;
-    const layers = packet.layers;
-    const rel = this.rel;
-    let haveRel = false;
-    for (let i = 0; i < layers.length; i++) {
-      const l = layers[i]!;
-      if (l.errorDepth !== 0) continue;
-      if (l.proto === 'tcp' && this.wantTcp) {
-        const t = l as TcpLayer;
-        // tshark queues the tap after the header and options: a header it could not read (cut by
-        // the snaplen, malformed) is not counted, although it has a stream number
-        if (!t.analysis || t.analysis.stream < 0 || t.fail !== 0 || t.hdrLen < 20) continue;
-        if (!haveRel) {
-          relTime(frame, this.first, rel);
-          haveRel = true;
-        }
-        const ip = ipBefore(layers, i);
-        const row = this.count('tcp', t.analysis.stream, ip, t.srcPort, t.dstPort, frame, rel);
-        if (this.track) this.trackTcp(packet, t, row, this.dir, rel, ip);
-      } else if (l.proto === 'udp' && this.wantUdp) {
-        const u = l as UdpLayer;
-        if (u.stream < 0) continue;
-        if (!haveRel) {
-          relTime(frame, this.first, rel);
-          haveRel = true;
-        }
-        this.count('udp', u.stream, ipBefore(layers, i), u.srcPort, u.dstPort, frame, rel);
-      }
+    this.reader.read(packet, counted, this.applyInput);
+  }
+
+  /** Takes one input (FlowReader): the time reference, or a TCP/UDP layer to count. */
+  apply(x: FlowInput): void {
+    if (!this.haveFirst) {
+      this.haveFirst = true;
+      this.first.hasTime = x.hasTime;
+      this.first.tsSec = x.tsSec;
+      this.first.tsNsec = x.tsNsec;
     }
-    if (haveRel && this.track) this.sweep(nsToSec(rel));
+    if (x.kind === 0) return;
+    const rel = relTime(x, this.first, this.rel);
+    if (x.kind === 1) {
+      const row = this.count('tcp', x, rel);
+      if (this.track) this.trackTcp(x, row, this.dir, rel);
+    } else this.count('udp', x, rel);
+    if (x.last && this.track) this.sweep(nsToSec(rel));
   }
 
   /** Counts a packet in its row (creating the row); returns the row, and sets `dir` to the
    * packet's direction. */
-  private count(proto: Proto, stream: number, ip: Layer | undefined, sport: number, dport: number, frame: Frame, rel: NsRel): number {
+  private count(proto: Proto, x: FlowInput, rel: NsRel): number {
     const R = this.rows;
+    const stream = x.stream;
+    const sport = x.srcPort;
+    const dport = x.dstPort;
     let index = proto === 'tcp' ? this.tcpIndex : this.udpIndex;
     if (stream >= index.length) {
       const n = new Int32Array(Math.max(stream + 1, index.length * 2));
@@ -417,14 +553,13 @@ export class ConversationTable {
     if (r < 0) {
       r = R.add();
       index[stream] = r + 1;
-      const a = ip as IpAddrs | undefined;
       R.proto[r] = proto === 'tcp' ? 0 : 1;
       R.stream[r] = stream;
-      R.addrA[r] = this.addrId(a?.src);
-      R.addrB[r] = this.addrId(a?.dst);
+      R.addrA[r] = this.addrId(x.family === 4 ? x.src4 : x.family === 6 ? x.src6 : undefined);
+      R.addrB[r] = this.addrId(x.family === 4 ? x.dst4 : x.family === 6 ? x.dst6 : undefined);
       R.portA[r] = sport;
       R.portB[r] = dport;
-      R.firstFrame[r] = frame.number;
+      R.firstFrame[r] = x.frame;
       R.startSec[r] = rel.sec;
       R.startNsec[r] = rel.nsec;
       R.stopSec[r] = rel.sec;
@@ -434,18 +569,17 @@ export class ConversationTable {
       dir = sport === R.portA[r] ? 0 : 1;
     } else {
       // same port on both sides: the addresses decide
-      const src = (ip as IpAddrs | undefined)?.src;
-      const known = typeof src === 'number' ? this.v4Ids.get(src >>> 0) : this.textIds.get(addrText(src));
+      const known = x.family === 4 ? this.v4Ids.get(x.src4) : this.textIds.get(addrText(x.family === 6 ? x.src6 : undefined));
       dir = known === R.addrA[r] ? 0 : 1;
     }
     if (dir === 0) {
       R.framesAB[r]!++;
-      R.bytesAB[r] += frame.origLen;
+      R.bytesAB[r] += x.origLen;
     } else {
       R.framesBA[r]!++;
-      R.bytesBA[r] += frame.origLen;
+      R.bytesBA[r] += x.origLen;
     }
-    R.lastFrame[r] = frame.number;
+    R.lastFrame[r] = x.frame;
     if (nsCmp(rel.sec, rel.nsec, R.startSec[r]!, R.startNsec[r]!) < 0) {
       R.startSec[r] = rel.sec;
       R.startNsec[r] = rel.nsec;
@@ -486,8 +620,8 @@ export class ConversationTable {
     return s;
   }
 
-  private trackTcp(packet: Packet, t: TcpLayer, row: number, dir: 0 | 1, rel: NsRel, ip: Layer | undefined): void {
-    const stream = t.analysis!.stream;
+  private trackTcp(x: FlowInput, row: number, dir: 0 | 1, rel: NsRel): void {
+    const stream = x.stream;
     const now = nsToSec(rel);
     let live = this.liveByStream[stream];
     let from: LruList | null = null;
@@ -497,14 +631,18 @@ export class ConversationTable {
         this.rows.late[row]!++;
         return;
       }
-      live = newLive(stream, new ConnectionTracker({ ports: [t.srcPort, t.dstPort], rtt: this.rtt }), row, now);
+      live = newLive(stream, new ConnectionTracker({ ports: [x.srcPort, x.dstPort], rtt: this.rtt }), row, now);
       // streams are numbered densely: keep the array packed
       while (this.liveByStream.length < stream) this.liveByStream.push(undefined);
       this.liveByStream[stream] = live;
       this.liveCount++;
     } else from = live.closed ? this.closed : this.open;
-    const ev = segmentEvent(packet, t, dir, now, ip, this.ev);
-    if (ev) live.tracker.push(ev);
+    if (x.hasSegment) {
+      const ev = x.segment;
+      ev.time = now;
+      ev.dir = dir;
+      live.tracker.push(ev);
+    }
     live.last = now;
     live.closed = live.tracker.closed;
     // to the end of its list (a bulk transfer's packets come in runs: it mostly is there already)

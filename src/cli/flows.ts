@@ -18,25 +18,22 @@
  * `tshark -q -z conv,…` prints; several `-z` print in reverse order, as tshark 4.0 does.
  */
 import type { ReadResult } from '../capture/types.js';
-import { ConversationTable, type FlowRow, type Proto } from '../analysis/conversations.js';
+import { ConversationTable, FlowReader, type FlowInput, type FlowRow, type Proto } from '../analysis/conversations.js';
 import type { ConnectionSummary } from '../analysis/tcp/connection.js';
 import type { FieldDef } from '../decoders/core/fields.js';
 import { decodeCapture } from '../engine/decode.js';
 import { mergeFlowShards, type FlowsShardValue } from '../engine/flows.js';
+import { FlowsPipe, usePipe } from '../engine/flows-pipe.js';
 import { runShards, shardCount } from '../engine/parallel.js';
 import type { CompiledFilter } from '../filter/index.js';
-import { connectionText } from '../report/connection-text.js';
-import { flowJson, writeFlowsText, writeTsharkConv } from '../report/flows-text.js';
+import { flowJson, writeTsharkConv } from '../report/flows-text.js';
+import { flowSetOf, printFlows, rowsAt, type LineSink } from './flows-print.js';
 import { Output, warn } from './out.js';
+
+export type { LineSink } from './flows-print.js';
 
 /** The tables keep counts and texts, never a frame's bytes nor its packet (`recycle`). */
 const REUSE = { reuseBuffer: true } as const;
-
-/** Where a command writes its lines (stdout by default; tests collect them). */
-export interface LineSink {
-  line(s: string): void;
-  flush(): void;
-}
 
 export interface FlowsOptions {
   /** text (default), json or jsonl. */
@@ -72,10 +69,6 @@ async function compile(text: string): Promise<CompiledFilter | number> {
     }
     throw e;
   }
-}
-
-function* rowsAt(table: ConversationTable, idx: Int32Array): Generator<FlowRow> {
-  for (const i of idx) yield table.row(i);
 }
 
 /** Parses `conv,tcp[,filter]`; null when it is not a conversation statistic we know. */
@@ -139,6 +132,19 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       const m = mergeFlowShards(parallel.values as FlowsShardValue[]);
       printFlows(file, format, o, { tcp: () => m.tcp, nTcp: m.tcp.length, udp: () => m.udp, nUdp: m.udp.length, summaries: m.summaries }, out);
       result = m.result;
+    } else if (shards === 1 && !filter && format !== 'jsonl' && out instanceof Output && usePipe(file, o.threads)) {
+      // the table in a worker, which prints the report to standard output itself
+      const pipe = new FlowsPipe({ file, format: format as 'text' | 'json', detail: !!o.detail, summaries: wantSummaries });
+      const reader = new FlowReader();
+      const take = (x: FlowInput) => pipe.writer.write(x);
+      try {
+        result = await decodeCapture(file, { columns: false, tree: 'none', transportOnly: true, read: REUSE, recycle: true }, (d) => reader.read(d.packet, true, take));
+      } catch (e) {
+        await pipe.abort();
+        throw e;
+      }
+      pipe.close();
+      if ((await pipe.finished) === 'closed') return 0;
     } else {
       const summaries = new Map<number, ConnectionSummary>();
       // (without a reader of the summaries, the trackers keep no RTT)
@@ -154,9 +160,7 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
         table.add(d.packet, !filter || filter.test(d.fields, d.packet.frame.data));
       });
       table.finish();
-      const tcp = table.indexes('tcp', 'stream');
-      const udp = table.indexes('udp', 'stream');
-      printFlows(file, format, o, { tcp: () => rowsAt(table, tcp), nTcp: tcp.length, udp: () => rowsAt(table, udp), nUdp: udp.length, summaries }, out);
+      printFlows(file, format, o, flowSetOf(table, summaries), out);
     }
   }
   out.flush();
@@ -167,48 +171,3 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
   return 0;
 }
 
-interface FlowSet {
-  tcp: () => Iterable<FlowRow>;
-  nTcp: number;
-  udp: () => Iterable<FlowRow>;
-  nUdp: number;
-  summaries: ReadonlyMap<number, ConnectionSummary>;
-}
-
-/** Prints the flows of a finished run (rows by stream). jsonl printed TCP flows as they came. */
-function printFlows(file: string, format: string, o: FlowsOptions, f: FlowSet, out: LineSink): void {
-  const emit = (l: string) => out.line(l);
-  if (format === 'text') {
-    writeFlowsText(f.tcp, f.nTcp, f.udp, f.nUdp, emit);
-    if (o.detail) {
-      for (const r of f.tcp()) {
-        const s = f.summaries.get(r.stream);
-        if (!s) continue;
-        emit('');
-        for (const l of connectionText(r.stream, { a: endpointText(r, 'a'), b: endpointText(r, 'b') }, s)) emit(l);
-      }
-    }
-  } else if (format === 'jsonl') for (const r of f.udp()) out.line(JSON.stringify(flowJson(r, null)));
-  else {
-    // one flow per line inside the document, written as it goes
-    out.line(`{\n  "file": ${JSON.stringify(file)},`);
-    const list = (name: string, rows: Iterable<FlowRow>, n: number, last: boolean) => {
-      out.line(`  "${name}": [`);
-      let k = 0;
-      for (const r of rows) {
-        const j = JSON.stringify(flowJson(r, r.proto === 'tcp' ? (f.summaries.get(r.stream) ?? null) : null));
-        out.line(`    ${j}${++k < n ? ',' : ''}`);
-      }
-      out.line(`  ]${last ? '' : ','}`);
-    };
-    list('tcp', f.tcp(), f.nTcp, false);
-    list('udp', f.udp(), f.nUdp, true);
-    out.line('}');
-  }
-}
-
-function endpointText(r: FlowRow, which: 'a' | 'b'): string {
-  const addr = which === 'a' ? r.addrA : r.addrB;
-  const port = which === 'a' ? r.portA : r.portB;
-  return r.ipv6 ? `[${addr}]:${port}` : `${addr}:${port}`;
-}
