@@ -63,8 +63,12 @@ export class FlowsPipe {
       let settled = false;
       this.worker.on('message', (m: FlowsPipeMessage) => {
         settled = true;
-        if (m.type === 'done') resolve('done');
-        else reject(new Error(m.message));
+        if (m.type === 'done') {
+          // the report is written (synchronously): the process need not wait for the worker's
+          // teardown (its heap; tens of milliseconds)
+          this.worker.unref();
+          resolve('done');
+        } else reject(new Error(m.message));
       });
       this.worker.on('error', (e) => {
         settled = true;

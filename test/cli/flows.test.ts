@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConversationTable } from '../../src/analysis/conversations.js';
+import { ConversationTable, type FlowRow } from '../../src/analysis/conversations.js';
 import { flowsCommand, type FlowsOptions } from '../../src/cli/flows.js';
 import type { Layer, Packet } from '../../src/decoders/core/packet.js';
-import { cFixed, cFixedExact, formatSize } from '../../src/report/flows-text.js';
+import { cFixed, cFixedExact, flowsText, formatSize } from '../../src/report/flows-text.js';
 import { corpusCaptures, corpusDir, haveShared, haveTshark, repoRoot, sampleCaptures, samplesDir, skipNote, tshark } from '../helpers/paths.js';
 
 async function run(file: string, opts: FlowsOptions): Promise<{ code: number; text: string }> {
@@ -166,6 +166,38 @@ describe('flows report', () => {
     expect(lines[0]).toBe('TCP conversations: 1');
     expect(lines[1]).toMatch(/^Stream\s+A\s+B\s+State\s+Pkts A>B/);
     expect(lines[2]).toMatch(/^\s+0\s+10\.99\.0\.1:41080\s+10\.99\.0\.2:8080\s+SF\s+16\s+1528\s+11\s+1498\s.*ShADadFf\s+FIN by A/);
+  });
+
+  it('aligns a table of more rows than the printer keeps between its passes', () => {
+    // the widest address comes last, after the 20 000 rows whose cells are kept
+    const rows: FlowRow[] = Array.from({ length: 20_010 }, (_, i) => ({
+      proto: 'udp',
+      stream: i,
+      addrA: i === 20_009 ? '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff' : '10.0.0.1',
+      portA: 1000 + (i % 50_000),
+      addrB: '10.0.0.2',
+      portB: 53,
+      ipv6: i === 20_009,
+      framesAtoB: 1,
+      bytesAtoB: 60,
+      framesBtoA: i % 2,
+      bytesBtoA: (i % 2) * 90,
+      firstFrame: i + 1,
+      lastFrame: i + 1,
+      start: { sec: i, nsec: 0 },
+      stop: { sec: i, nsec: 500 },
+      relStart: i,
+      duration: 5e-7,
+      brief: null,
+      state: i % 2 ? 'SF' : 'S0',
+    }));
+    const lines = flowsText([], rows).trimEnd().split('\n');
+    const table = lines.slice(3);
+    expect(table).toHaveLength(rows.length + 1);
+    // the last column is right-aligned: every line of an aligned table has the same length
+    expect(new Set(table.map((l) => l.length)).size).toBe(1);
+    expect(table[20_001]).toMatch(/^\s*20000\s+10\.0\.0\.1:21000\s/);
+    expect(table[20_010]).toMatch(/^\s*20009\s+\[2001:db8:ffff:ffff:ffff:ffff:ffff:ffff\]:21009\s/);
   });
 
   it('streams JSON lines, one per flow', async () => {
