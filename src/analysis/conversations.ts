@@ -360,6 +360,13 @@ export function newFlowInput(): FlowInput {
 
 const NO_ADDR = new Uint8Array(16);
 
+/** An input's source (or destination) address as the row keeps it: a number, bytes or none. */
+function inputAddr(x: FlowInput, src: boolean): number | Uint8Array | undefined {
+  if (x.family === 4) return src ? x.src4 : x.dst4;
+  if (x.family === 6) return src ? x.src6 : x.dst6;
+  return undefined;
+}
+
 /** Reads the FlowInputs of decoded packets, in capture order. */
 export class FlowReader {
   readonly input = newFlowInput();
@@ -555,8 +562,8 @@ export class ConversationTable {
       index[stream] = r + 1;
       R.proto[r] = proto === 'tcp' ? 0 : 1;
       R.stream[r] = stream;
-      R.addrA[r] = this.addrId(x.family === 4 ? x.src4 : x.family === 6 ? x.src6 : undefined);
-      R.addrB[r] = this.addrId(x.family === 4 ? x.dst4 : x.family === 6 ? x.dst6 : undefined);
+      R.addrA[r] = this.addrId(inputAddr(x, true));
+      R.addrB[r] = this.addrId(inputAddr(x, false));
       R.portA[r] = sport;
       R.portB[r] = dport;
       R.firstFrame[r] = x.frame;
@@ -569,7 +576,7 @@ export class ConversationTable {
       dir = sport === R.portA[r] ? 0 : 1;
     } else {
       // same port on both sides: the addresses decide
-      const known = x.family === 4 ? this.v4Ids.get(x.src4) : this.textIds.get(addrText(x.family === 6 ? x.src6 : undefined));
+      const known = x.family === 4 ? this.v4Ids.get(x.src4) : this.textIds.get(addrText(inputAddr(x, true)));
       dir = known === R.addrA[r] ? 0 : 1;
     }
     if (dir === 0) {

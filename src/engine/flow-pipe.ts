@@ -232,9 +232,9 @@ export class FlowPipeReader {
       while (r !== w) {
         take(this.read(r));
         r = (r + 1) | 0;
-        if ((r & (BATCH - 1)) === 0) this.consumed(r);
+        if ((r & (BATCH - 1)) === 0) this.acknowledge(r);
       }
-      this.consumed(r);
+      this.acknowledge(r);
       if (Atomics.load(ctrl, DONE) !== 0 && r === Atomics.load(ctrl, WRITE)) return;
       // caught up: sleep until the writer wakes us (it sees the flag) or published meanwhile
       Atomics.store(ctrl, READER_SLEEPS, 1);
@@ -244,7 +244,8 @@ export class FlowPipeReader {
     }
   }
 
-  private consumed(r: number): void {
+  /** Tells the writer how far the reader got (waking it when it waits for room). */
+  private acknowledge(r: number): void {
     Atomics.store(this.ctrl, READ, r);
     if (Atomics.load(this.ctrl, WRITER_WAITS) !== 0) Atomics.notify(this.ctrl, READ);
   }
