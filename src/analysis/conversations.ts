@@ -186,7 +186,7 @@ class LruList {
 }
 
 /** Where the TCP/UDP layers' network addresses are: the IP layer just before them. */
-function ipBefore(layers: readonly Layer[], i: number): Layer | undefined {
+export function ipBefore(layers: readonly Layer[], i: number): Layer | undefined {
   for (let j = i - 1; j >= 0; j--) {
     const l = layers[j]!;
     if (l.proto === 'ip' || l.proto === 'ipv6') return l;
@@ -272,35 +272,36 @@ function synOptions(tcp: TcpLayer): SegmentOptions {
   return o;
 }
 
-/** The SegmentEvent of a decoded TCP layer, written into `ev` (null when the segment length is
- * unknown or the layer carries no analysis). `time` is seconds since the capture start, `dir` 0
- * for the conversation's side A. Captured payload is counted in the frame; a TCP segment inside a
- * reassembled IP datagram has it in the reassembly buffer, which the layer does not reference,
- * so it counts as not captured there. Options are given only on SYNs (the trackers read them
- * nowhere else). */
-export function segmentEvent(packet: Packet, tcp: TcpLayer, dir: 0 | 1, time: number, ip?: Layer, ev: SegmentEvent = newSegmentEvent()): SegmentEvent | null {
+/** Payload bytes of a TCP segment that its frame holds. A segment inside a reassembled IP
+ * datagram has them in the reassembly buffer, which the layer does not reference, so they count
+ * as not captured there. */
+export function capturedPayload(packet: Packet, tcp: TcpLayer, ip: Layer | undefined): number {
+  if ((ip as IpAddrs | undefined)?.reassembled) return 0;
+  const n = packet.frame.data.length;
+  return Math.min(Math.max(0, Math.min(tcp.payloadCaptured, tcp.seglen)), n - Math.min(tcp.payloadOffset, n));
+}
+
+/** The SegmentEvent of an analysed TCP layer, written into `ev` (null when the segment length is
+ * unknown or the layer carries no analysis). `time` and `dir` are left 0 for the table to fill.
+ * Options are given only on SYNs (the trackers read them nowhere else). */
+export function segmentEvent(frame: Pick<Frame, 'number' | 'origLen'>, tcp: TcpLayer, captured: number, ev: SegmentEvent = newSegmentEvent()): SegmentEvent | null {
   const a = tcp.analysis;
   if (!a || tcp.seglen < 0) return null;
-  const reassembled = !!(ip as IpAddrs | undefined)?.reassembled;
-  if (reassembled) ev.captured = 0;
-  else {
-    const n = packet.frame.data.length;
-    ev.captured = Math.min(Math.max(0, Math.min(tcp.payloadCaptured, tcp.seglen)), n - Math.min(tcp.payloadOffset, n));
-  }
+  ev.captured = captured;
   ev.options =
     tcp.flags & TH_SYN && (tcp.mss !== undefined || tcp.wscale !== undefined || tcp.sackPerm || tcp.tsval !== undefined || tcp.sack)
       ? synOptions(tcp)
       : undefined;
-  ev.frame = packet.frame.number;
-  ev.time = time;
-  ev.dir = dir;
+  ev.frame = frame.number;
+  ev.time = 0;
+  ev.dir = 0;
   ev.seq = tcp.seq >>> 0;
   ev.ack = tcp.ack >>> 0;
   ev.flags = tcp.flags & 0xff;
   ev.window = a.scaleFactor === -1 ? -1 : a.window;
   ev.rawWindow = tcp.window;
   ev.len = tcp.seglen;
-  ev.frameLen = packet.frame.origLen;
+  ev.frameLen = frame.origLen;
   ev.analysis = a.flags;
   return ev;
 }
@@ -367,6 +368,77 @@ function inputAddr(x: FlowInput, src: boolean): number | Uint8Array | undefined 
   return undefined;
 }
 
+/** What an input takes of its frame. */
+export type FlowFrame = Pick<Frame, 'number' | 'origLen' | 'hasTime' | 'tsSec' | 'tsNsec'>;
+
+/** The network layer before a TCP/UDP layer, as an input takes its addresses. */
+export interface FlowIp {
+  src?: unknown;
+  dst?: unknown;
+}
+
+function frameInput(x: FlowInput, f: FlowFrame): void {
+  x.frame = f.number;
+  x.origLen = f.origLen;
+  x.hasTime = f.hasTime;
+  x.tsSec = f.tsSec;
+  x.tsNsec = f.tsNsec;
+}
+
+/** Frame and addresses of a TCP/UDP layer's input. */
+function layerInput(x: FlowInput, f: FlowFrame, ip: FlowIp | undefined, last: boolean): void {
+  frameInput(x, f);
+  x.last = last;
+  const src = ip?.src;
+  const dst = ip?.dst;
+  if (typeof src === 'number') {
+    x.family = 4;
+    x.src4 = src >>> 0;
+    x.dst4 = typeof dst === 'number' ? dst >>> 0 : 0;
+  } else if (src instanceof Uint8Array && dst instanceof Uint8Array) {
+    x.family = 6;
+    x.src6 = src;
+    x.dst6 = dst;
+  } else x.family = 0;
+}
+
+/** Whether tshark's conversation tap counts a TCP layer it analysed: it is queued after the
+ * header and options, so a header it could not read (cut by the snaplen, malformed) is not
+ * counted, although it has a stream number; nor is one quoted in an ICMP error. */
+export function countedTcp(t: TcpLayer): boolean {
+  return t.errorDepth === 0 && t.fail === 0 && t.hdrLen >= 20;
+}
+
+/** The input of an analysed, counted TCP layer (`captured`: `capturedPayload`), written into `x`. */
+export function tcpFlowInput(x: FlowInput, f: FlowFrame, ip: FlowIp | undefined, t: TcpLayer, captured: number, last: boolean): FlowInput {
+  layerInput(x, f, ip, last);
+  x.kind = 1;
+  x.stream = t.analysis!.stream;
+  x.srcPort = t.srcPort;
+  x.dstPort = t.dstPort;
+  x.hasSegment = segmentEvent(f, t, captured, x.segment) !== null;
+  return x;
+}
+
+/** The input of a counted UDP layer, written into `x`. */
+export function udpFlowInput(x: FlowInput, f: FlowFrame, ip: FlowIp | undefined, u: UdpLayer, last: boolean): FlowInput {
+  layerInput(x, f, ip, last);
+  x.kind = 2;
+  x.stream = u.stream;
+  x.srcPort = u.srcPort;
+  x.dstPort = u.dstPort;
+  x.hasSegment = false;
+  return x;
+}
+
+/** The time reference input of the capture's first frame, written into `x`. */
+export function firstFrameInput(x: FlowInput, f: FlowFrame): FlowInput {
+  frameInput(x, f);
+  x.kind = 0;
+  x.last = true;
+  return x;
+}
+
 /** Reads the FlowInputs of decoded packets, in capture order. */
 export class FlowReader {
   readonly input = newFlowInput();
@@ -383,24 +455,17 @@ export class FlowReader {
     const x = this.input;
     if (!this.started) {
       this.started = true;
-      this.frameOf(packet.frame);
-      x.kind = 0;
-      x.last = true;
-      take(x);
+      take(firstFrameInput(x, packet.frame));
     }
     if (!counted) return;
     const layers = packet.layers;
     let pending = -1;
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i]!;
-      if (l.errorDepth !== 0) continue;
       if (l.proto === 'tcp' && this.wantTcp) {
-        const t = l as TcpLayer;
-        // tshark queues the tap after the header and options: a header it could not read (cut by
-        // the snaplen, malformed) is not counted, although it has a stream number
-        if (!t.analysis || t.analysis.stream < 0 || t.fail !== 0 || t.hdrLen < 20) continue;
+        if (!(l as TcpLayer).analysis || !countedTcp(l as TcpLayer)) continue;
       } else if (l.proto === 'udp' && this.wantUdp) {
-        if ((l as UdpLayer).stream < 0) continue;
+        if (l.errorDepth !== 0 || (l as UdpLayer).stream < 0) continue;
       } else continue;
       if (pending >= 0) this.layer(packet, pending, false, take);
       pending = i;
@@ -408,48 +473,11 @@ export class FlowReader {
     if (pending >= 0) this.layer(packet, pending, true, take);
   }
 
-  private frameOf(f: Frame): void {
-    const x = this.input;
-    x.frame = f.number;
-    x.origLen = f.origLen;
-    x.hasTime = f.hasTime;
-    x.tsSec = f.tsSec;
-    x.tsNsec = f.tsNsec;
-  }
-
   private layer(packet: Packet, i: number, last: boolean, take: (x: FlowInput) => void): void {
-    const x = this.input;
     const l = packet.layers[i]!;
     const ip = ipBefore(packet.layers, i);
-    this.frameOf(packet.frame);
-    x.last = last;
-    const src = (ip as IpAddrs | undefined)?.src;
-    const dst = (ip as IpAddrs | undefined)?.dst;
-    if (typeof src === 'number') {
-      x.family = 4;
-      x.src4 = src >>> 0;
-      x.dst4 = typeof dst === 'number' ? dst >>> 0 : 0;
-    } else if (src instanceof Uint8Array && dst instanceof Uint8Array) {
-      x.family = 6;
-      x.src6 = src;
-      x.dst6 = dst;
-    } else x.family = 0;
-    if (l.proto === 'tcp') {
-      const t = l as TcpLayer;
-      x.kind = 1;
-      x.stream = t.analysis!.stream;
-      x.srcPort = t.srcPort;
-      x.dstPort = t.dstPort;
-      x.hasSegment = segmentEvent(packet, t, 0, 0, ip, x.segment) !== null;
-    } else {
-      const u = l as UdpLayer;
-      x.kind = 2;
-      x.stream = u.stream;
-      x.srcPort = u.srcPort;
-      x.dstPort = u.dstPort;
-      x.hasSegment = false;
-    }
-    take(x);
+    if (l.proto === 'tcp') take(tcpFlowInput(this.input, packet.frame, ip as FlowIp | undefined, l as TcpLayer, capturedPayload(packet, l as TcpLayer, ip), last));
+    else take(udpFlowInput(this.input, packet.frame, ip as FlowIp | undefined, l as UdpLayer, last));
   }
 }
 

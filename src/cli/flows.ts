@@ -18,12 +18,14 @@
  * `tshark -q -z conv,…` prints; several `-z` print in reverse order, as tshark 4.0 does.
  */
 import type { ReadResult } from '../capture/types.js';
-import { ConversationTable, FlowReader, type FlowInput, type FlowRow, type Proto } from '../analysis/conversations.js';
+import { ConversationTable, type FlowRow, type Proto } from '../analysis/conversations.js';
 import type { ConnectionSummary } from '../analysis/tcp/connection.js';
 import type { FieldDef } from '../decoders/core/fields.js';
 import { decodeCapture } from '../engine/decode.js';
 import { mergeFlowShards, type FlowsShardValue } from '../engine/flows.js';
-import { FlowsPipe, usePipe } from '../engine/flows-pipe.js';
+import { FlowPipeWriter, type PipeWaits } from '../engine/flow-pipe.js';
+import { PipeFeed, PipeUndecided } from '../engine/flow-pipe-feed.js';
+import { FlowsWorker, pipeJob, type FlowsPipeJob } from '../engine/flows-pipe.js';
 import { runShards, shardCount } from '../engine/parallel.js';
 import type { CompiledFilter } from '../filter/index.js';
 import { flowJson, writeTsharkConv } from '../report/flows-text.js';
@@ -71,6 +73,38 @@ async function compile(text: string): Promise<CompiledFilter | number> {
   }
 }
 
+/**
+ * A run on two threads: the TCP analysis and the table in a worker, which prints the report to
+ * standard output. Returns how the reading ended, 'closed' when standard output was closed under
+ * the worker, or null when a header needed the analysis to be decoded (PipeUndecided): nothing was
+ * printed, and the caller runs in one thread.
+ */
+async function piped(file: string, job: FlowsPipeJob, early: FlowsWorker | undefined): Promise<ReadResult | 'closed' | null> {
+  const worker = early ?? new FlowsWorker(job);
+  const feed = new PipeFeed(new FlowPipeWriter(worker.sab));
+  let result: ReadResult;
+  try {
+    result = await decodeCapture(file, { columns: false, tree: 'none', transportOnly: true, read: REUSE, recycle: true }, (d) => feed.read(d.packet), feed.session);
+  } catch (e) {
+    await worker.abort();
+    if (!(e instanceof PipeUndecided)) throw e;
+    if (process.env.PCAPSCOPE_DEBUG) warn(`flow pipe: ${e.message}; decoding again in one thread`);
+    return null;
+  }
+  const decodedAt = performance.now();
+  feed.writer.close();
+  if ((await worker.finished) === 'closed') return 'closed';
+  if (process.env.PCAPSCOPE_DEBUG) warn(pipeStats(feed.writer.waits, decodedAt, worker.stats));
+  return result;
+}
+
+/** Where the time of a two-thread run went (PCAPSCOPE_DEBUG). */
+function pipeStats(room: PipeWaits, decodedAt: number, w: FlowsWorker['stats']): string {
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const worker = w ? `; the worker slept ${w.waits.count} times, ${ms(w.waits.ms)}, and had read everything at ${ms(w.drainedAt)}` : '';
+  return `flow pipe: decoding waited for room ${room.count} times, ${ms(room.ms)}, and ended at ${ms(decodedAt)}${worker}`;
+}
+
 /** Parses `conv,tcp[,filter]`; null when it is not a conversation statistic we know. */
 export function parseConvStat(arg: string): { proto: Proto; filter?: string } | null {
   const m = /^conv,(tcp|udp)(?:,(.*))?$/s.exec(arg);
@@ -78,8 +112,22 @@ export function parseConvStat(arg: string): { proto: Proto; filter?: string } | 
   return { proto: m[1] as Proto, filter: m[2] !== undefined && m[2] !== '' ? m[2] : undefined };
 }
 
-/** Exit codes as tshark: 0 fine, 1 bad arguments or filter, 2 damaged capture (after printing). */
-export async function flowsCommand(file: string, o: FlowsOptions = {}, out: LineSink = new Output()): Promise<number> {
+/** Exit codes as tshark: 0 fine, 1 bad arguments or filter, 2 damaged capture (after printing).
+ * `early`: the pipe's worker, started before this module loaded (cli/main.ts), for a run that
+ * `pipeJob` sends to a pipe; stopped if anything else happens. */
+export async function flowsCommand(file: string, o: FlowsOptions = {}, out: LineSink = new Output(), early?: FlowsWorker): Promise<number> {
+  try {
+    return await flows(file, o, out, early);
+  } catch (e) {
+    // a worker left waiting for records would keep the process alive
+    await early?.abort();
+    throw e;
+  }
+}
+
+async function flows(file: string, o: FlowsOptions, out: LineSink, early: FlowsWorker | undefined): Promise<number> {
+  const job = out instanceof Output ? pipeJob(file, o) : null;
+  if (!job) await early?.abort();
   const format = o.format ?? 'text';
   if (!['text', 'json', 'jsonl'].includes(format)) {
     warn(`invalid -T format "${format}" (use text, json or jsonl)`);
@@ -126,25 +174,16 @@ export async function flowsCommand(file: string, o: FlowsOptions = {}, out: Line
       filter = c;
     }
     const wantSummaries = format === 'json' || !!o.detail;
+    let twoThreads: ReadResult | 'closed' | null = null;
     const shards = format !== 'jsonl' && !filter ? shardCount(file, o.threads, true) : 1;
     const parallel = shards > 1 ? await runShards({ kind: 'flows', file, options: { summaries: wantSummaries } }, shards) : null;
     if (parallel?.ok) {
       const m = mergeFlowShards(parallel.values as FlowsShardValue[]);
       printFlows(file, format, o, { tcp: () => m.tcp, nTcp: m.tcp.length, udp: () => m.udp, nUdp: m.udp.length, summaries: m.summaries }, out);
       result = m.result;
-    } else if (shards === 1 && !filter && format !== 'jsonl' && out instanceof Output && usePipe(file, o.threads)) {
-      // the table in a worker, which prints the report to standard output itself
-      const pipe = new FlowsPipe({ file, format: format as 'text' | 'json', detail: !!o.detail, summaries: wantSummaries });
-      const reader = new FlowReader();
-      const take = (x: FlowInput) => pipe.writer.write(x);
-      try {
-        result = await decodeCapture(file, { columns: false, tree: 'none', transportOnly: true, read: REUSE, recycle: true }, (d) => reader.read(d.packet, true, take));
-      } catch (e) {
-        await pipe.abort();
-        throw e;
-      }
-      pipe.close();
-      if ((await pipe.finished) === 'closed') return 0;
+    } else if (job && (twoThreads = await piped(file, job, early))) {
+      if (twoThreads === 'closed') return 0;
+      result = twoThreads;
     } else {
       const summaries = new Map<number, ConnectionSummary>();
       // (without a reader of the summaries, the trackers keep no RTT)

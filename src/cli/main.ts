@@ -53,7 +53,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-d, --detail', 'after the table, what happened to each TCP connection')
     .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB and 4 cores; below 4 cores, from 64 MiB, the flow table runs in one worker beside the decoding; 1: one thread)', threadsArg)
     .action(async (file: string, opts) => {
-      code = await flowsCommand(file, opts);
+      // a two-thread run's worker starts before the decoders load (engine/flows-pipe.ts)
+      const pipe = await import('../engine/flows-pipe.js');
+      const job = pipe.pipeJob(file, opts);
+      code = await flowsCommand(file, opts, undefined, job ? new pipe.FlowsWorker(job) : undefined);
     });
 
   program

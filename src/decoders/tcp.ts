@@ -318,6 +318,10 @@ export interface TcpLayer extends Layer {
   /** The option walk reached its end without a length error or non-zero padding (Wireshark then
    * checks for a missing MSS). */
   optionsComplete: boolean;
+  /** Walked without the analysis, a SACK option without a complete block reached Wireshark's
+   * D-SACK test, which compares relative numbers and then re-reads the first block: whether the
+   * walk failed there depends on the analysis (engine/flow-pipe-feed.ts). */
+  optionsNeedAnalysis: boolean;
   /** Set by the TCP analyzer. */
   analysis?: TcpPacketAnalysis;
 }
@@ -530,7 +534,7 @@ function engineRenders(ctx: DecodeContext): boolean {
 
 /** A TCP layer before its header is read (every member present: adding one later would grow the
  * object's property store). */
-function newTcpLayer(offset: number, end: number, srcPort: number, dstPort: number): TcpLayer {
+export function newTcpLayer(offset: number, end: number, srcPort: number, dstPort: number): TcpLayer {
   return {
     proto: 'tcp',
     offset,
@@ -562,6 +566,7 @@ function newTcpLayer(offset: number, end: number, srcPort: number, dstPort: numb
     fail: FAIL_NONE,
     failOffset: 0,
     optionsComplete: false,
+    optionsNeedAnalysis: false,
     analysis: undefined,
   };
 }
@@ -679,6 +684,8 @@ class OptWalk {
   peerBase = 0;
   /** The acknowledgment number as shown (relative when known), for the D-SACK test. */
   shownAck = 0;
+  /** `peerBase` and `shownAck` are the analysis' relative numbers. */
+  relative = false;
   isSyn = false;
   /** Per packet SACK blocks (relative), Wireshark's tcph->sack_* (first two kept). */
   sackCount = 0;
@@ -694,7 +701,7 @@ class OptWalk {
   oend = 0;
   cap = 0;
 
-  reset(ctx: DecodeContext, layer: TcpLayer, end: number, opts: Tree | undefined, columns: boolean, peerBase: number, shownAck: number): void {
+  reset(ctx: DecodeContext, layer: TcpLayer, end: number, opts: Tree | undefined, columns: boolean, relative: boolean, peerBase: number, shownAck: number): void {
     this.ctx = ctx;
     this.layer = layer;
     this.end = end;
@@ -703,6 +710,7 @@ class OptWalk {
     this.columns = columns;
     this.info = '';
     this.timestampsOnly = false;
+    this.relative = relative;
     this.peerBase = peerBase;
     this.shownAck = shownAck;
     this.isSyn = (layer.flags & TH_SYN) !== 0;
@@ -1135,6 +1143,7 @@ function dissectSack(w: OptWalk, nodeLen: number): boolean {
     w.sackCount++;
   }
   // D-SACK (RFC 2883): the first block is below the ack, or inside the second block.
+  if (blocks === 0 && !w.relative) layer.optionsNeedAnalysis = true;
   if (leSeq(w.re0, w.shownAck) || (w.sackCount > 1 && ltSeq(w.le1, w.re0) && geSeq(w.re1, w.re0))) {
     // Wireshark re-reads this option's first block: an option without one throws here.
     if (!w.need(off + 2, 8)) return false;
@@ -1347,7 +1356,7 @@ export function renderTcp(ctx: DecodeContext, layer: TcpLayer, a: TcpPacketAnaly
   let tsecr = -1;
   if (optlen > 0) {
     const w = W;
-    w.reset(ctx, layer, end, optsNode, cols, a ? a.peerBase : 0, ackShown >>> 0);
+    w.reset(ctx, layer, end, optsNode, cols, a !== undefined, a ? a.peerBase : 0, ackShown >>> 0);
     walkOptions(ctx, layer, end, w);
     optInfo = w.info;
     if (w.timestampsOnly) {

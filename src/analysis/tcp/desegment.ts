@@ -255,8 +255,9 @@ export class TcpDesegmenter implements TcpSegmentListener {
   onSegment(ev: TcpSegmentEvent): DecodeResult | void {
     const l = ev.layer;
     if (l.errorDepth !== 0 || !ev.complete || l.seglen < 0 || l.hdrLen < 20) return;
-    // nothing above TCP is wanted (flow tables)
-    if ((ev.ctx as { transportOnly?: boolean }).transportOnly) return;
+    // nothing above TCP is wanted (flow tables), or nothing is decoded here at all
+    const ctx = ev.ctx;
+    if (!ctx || ctx.transportOnly) return;
     const flags = l.flags;
     // pure ACKs cost nothing here
     if (!(flags & TH_FIN) && l.payloadCaptured === 0) return;
@@ -268,13 +269,12 @@ export class TcpDesegmenter implements TcpSegmentListener {
     if (flags & TH_SYN) seq = (seq + 1) >>> 0;
     const nxtseq = (seq + seglen) >>> 0;
     const dir = this.dirOf(conv, ev.fwd, false);
-    const ctx = ev.ctx;
 
     // The FIN that ends an "until FIN" PDU completes it (before any payload handling).
     if (dir && dir.untilFin && flags & TH_FIN) {
       if (dir.fin === 0 || dir.fin === ctx.packet.frame.number) {
         dir.fin = ctx.packet.frame.number;
-        const done = this.finishAtFin(ev, dir, seq);
+        const done = this.finishAtFin(ctx, ev, dir, seq);
         if (done) return done;
       } else {
         l.tree?.add(hf.finRetransmission, l.offset, 0, dir.fin, { generated: true });
@@ -456,9 +456,8 @@ export class TcpDesegmenter implements TcpSegmentListener {
 
   /** The FIN of a direction collecting "until FIN": adds the FIN segment to the open MSP and, when
    * that completes it, decodes it here (returns the hand-off to use then). */
-  private finishAtFin(ev: TcpSegmentEvent, dir: DirState, seq: number): DecodeResult | null {
+  private finishAtFin(ctx: DecodeContext, ev: TcpSegmentEvent, dir: DirState, seq: number): DecodeResult | null {
     const l = ev.layer;
-    const ctx = ev.ctx;
     const msp = dir.lookupLe((seq - 1) >>> 0);
     if (!msp || l.payloadCaptured < l.seglen) return null;
     const frame = ctx.packet.frame.number;

@@ -68,7 +68,7 @@ export class TcpEviction implements TcpSegmentListener {
     // (a conversation outside the table cannot be dropped: nothing to track)
     if (id < 0) return;
     if (id >= this.stream.length) this.grow(id);
-    const frame = e.ctx.packet.frame;
+    const frame = e.frame;
     const now = frame.tsSec + frame.tsNsec / 1e9;
     let from: EntryList | null = null;
     if (this.stream[id] === conv.stream) from = closed(this.bits[id]!) ? this.closedList : this.openList;

@@ -50,9 +50,22 @@ export { analyzeSequence, DEFAULT_PREFS, type TcpAnalysisPrefs } from './analyze
 export { COMPLETENESS, MAX_UNACKED_SEGMENTS, SegmentList, TcpConversation, TcpFlow, gtSeq, geSeq, ltSeq, leSeq } from './state.js';
 export { KeyTable, TcpEntries } from './table.js';
 
+/** The frame a TCP header came in, as the analysis reads it (a Frame is one). */
+export type TcpFrameRef = Pick<Frame, 'number' | 'tsSec' | 'tsNsec'>;
+
+/** The network layer around a TCP header: its addresses key the conversation (an IPv4 or IPv6
+ * layer is one; none, or no addresses, keys it by the ports alone). */
+export interface TcpIpRef {
+  proto: string;
+  src?: unknown;
+  dst?: unknown;
+}
+
 /** What a segment listener sees for each TCP layer, after the analysis and the rendering. */
 export interface TcpSegmentEvent {
-  ctx: DecodeContext;
+  /** The decoding at hand; undefined when the header was decoded elsewhere (`analyzeHeader`). */
+  ctx: DecodeContext | undefined;
+  frame: TcpFrameRef;
   layer: TcpLayer;
   analysis: TcpPacketAnalysis;
   conversation: TcpConversation;
@@ -78,6 +91,15 @@ export interface TcpSegmentListener {
   onRetire?(conv: TcpConversation, reason: 'reused' | 'dropped' | 'finish'): void;
 }
 
+/** How `analyze` gets a header's options walked: by `renderTcp` in the decoding at hand, or
+ * already elsewhere, to the end (complete) or not. */
+const RENDER = 0;
+const WALKED_COMPLETE = 1;
+const WALKED_INCOMPLETE = 2;
+type Walked = typeof RENDER | typeof WALKED_COMPLETE | typeof WALKED_INCOMPLETE;
+/** The hand-off of a header decoded elsewhere: none here. */
+const NO_DECODING: DecodeResult = { offset: 0, end: 0 };
+
 export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   readonly rendersTcp = true as const;
   readonly entries = new TcpEntries();
@@ -85,11 +107,11 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   /** Next `tcp.stream` index. */
   streamCount = 0;
   /** The listeners' event (they keep nothing of it), and whether it is being handed round. */
-  private readonly event: TcpSegmentEvent = storeAsDoubles({ ctx: null!, layer: null!, analysis: null!, conversation: null!, fwd: null!, rev: null!, now: 0, result: null!, complete: false }, ['now']);
+  private readonly event: TcpSegmentEvent = storeAsDoubles({ ctx: undefined, frame: null!, layer: null!, analysis: null!, conversation: null!, fwd: null!, rev: null!, now: 0, result: null!, complete: false }, ['now']);
   private eventBusy = false;
   /** The analysis handed to recycled packets, and the frame it was last filled for. */
   private readonly spare = newAnalysis(0, 0, 0, 1);
-  private spareFrame: Frame | null = null;
+  private spareFrame = -1;
   private readonly v4 = new KeyTable(3, 4096);
   private readonly v6 = new KeyTable(9, 64);
   private readonly key4 = new Int32Array(3);
@@ -122,15 +144,38 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
 
   onLayer(ctx: DecodeContext, layer: Layer, result: DecodeResult): DecodeResult | void {
     if (layer.proto !== 'tcp') return;
-    const l = layer as TcpLayer;
-    const frame = ctx.packet.frame;
+    return this.analyze(ctx, ctx.packet.frame, enclosingIp(ctx), layer as TcpLayer, result, ctx.recycled, RENDER);
+  }
+
+  /**
+   * The analysis of a TCP header decoded elsewhere: in a flow pipe (engine/flow-pipe.ts) the
+   * decoding thread walks the header and its options, and this thread analyses it. `complete` is
+   * what `renderTcp` answered there. The analysis object is this analyser's own, refilled for the
+   * next header (the caller keeps nothing of it); the listeners get no decoding context.
+   */
+  analyzeHeader(frame: TcpFrameRef, ip: TcpIpRef | undefined, l: TcpLayer, complete: boolean): TcpPacketAnalysis {
+    this.analyze(undefined, frame, ip, l, NO_DECODING, true, complete ? WALKED_COMPLETE : WALKED_INCOMPLETE);
+    return l.analysis!;
+  }
+
+  /** `onLayer` for a header decoded in `ctx`, or decoded elsewhere (`analyzeHeader`): `walked`
+   * says which, and how the walk of its options ended. */
+  private analyze(
+    ctx: DecodeContext | undefined,
+    frame: TcpFrameRef,
+    ip: TcpIpRef | undefined,
+    l: TcpLayer,
+    result: DecodeResult,
+    recycled: boolean,
+    walked: Walked,
+  ): DecodeResult {
     const frameNo = frame.number;
     const flags = l.flags;
     const seq = l.seq;
     const ack = l.ack;
 
     // 1. conversation of the 4-tuple, and the direction
-    const entry = this.lookup(ctx, l);
+    const entry = this.lookup(ip, l);
     const dirFwd1 = this.dirIsFlow1;
     let isNew = false;
     let conv = this.entries.conv[entry];
@@ -146,9 +191,9 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     // a recycled packet's analysis can be this analyser's own object, refilled (one per frame:
     // a second TCP layer in the same frame gets a new one)
     let a: TcpPacketAnalysis;
-    if (ctx.recycled && this.spareFrame !== frame) {
+    if (recycled && this.spareFrame !== frameNo) {
       a = resetAnalysis(this.spare, seq, ack, l.window, dirFwd1 ? 1 : 2);
-      this.spareFrame = frame;
+      this.spareFrame = frameNo;
     } else a = newAnalysis(seq, ack, l.window, dirFwd1 ? 1 : 2);
 
     // 2. reused ports: a SYN with a new ISN starts a new conversation (new stream); one with
@@ -248,8 +293,8 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     a.tfoSynData = conv.tfoSynData;
     l.analysis = a;
 
-    // 5. tree and Info, option walk; then the options' effects
-    const complete = renderTcp(ctx, l, a);
+    // 5. tree and Info, option walk (unless done elsewhere); then the options' effects
+    const complete = walked === RENDER ? renderTcp(ctx!, l, a) : walked === WALKED_COMPLETE;
     if (l.wscale !== undefined) fwd.winScale = l.wscale;
     const sb = l.sackBif;
     if (sb) {
@@ -272,23 +317,26 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     // 6. hand-off (none when nothing above TCP is decoded); like Wireshark, a dissector
     // registered on the server port (learnt from the SYN or SYN/ACK) is tried before the lower
     // and the higher port
-    let next = complete && (!ctx.transportOnly || ctx.speculative) ? tcpPayloadNext(l) : undefined;
-    if (next && 'ports' in next && conv.serverPort !== 0) {
-      const d = ctx.registry.lookup('tcp.port', conv.serverPort);
-      if (d) next = { proto: d.proto };
+    if (ctx) {
+      let next = complete && (!ctx.transportOnly || ctx.speculative) ? tcpPayloadNext(l) : undefined;
+      if (next && 'ports' in next && conv.serverPort !== 0) {
+        const d = ctx.registry.lookup('tcp.port', conv.serverPort);
+        if (d) next = { proto: d.proto };
+      }
+      if (ctx.transportOnly) {
+        if (ctx.speculative && this.decodedAbove(ctx, l, entry, next)) ctx.packet.cut = true;
+        next = undefined;
+      }
+      result.next = next;
     }
-    if (ctx.transportOnly) {
-      if (ctx.speculative && this.decodedAbove(ctx, l, entry, next)) ctx.packet.cut = true;
-      next = undefined;
-    }
-    result.next = next;
     let out = result;
     if (this.listeners.length) {
       // one event object for every segment, unless a listener's decoding brought us back here
       const own = !this.eventBusy;
-      const ev: TcpSegmentEvent = own ? this.event : { ctx, layer: l, analysis: a, conversation: conv, fwd, rev, now, result, complete };
+      const ev: TcpSegmentEvent = own ? this.event : { ctx, frame, layer: l, analysis: a, conversation: conv, fwd, rev, now, result, complete };
       if (own) {
         ev.ctx = ctx;
+        ev.frame = frame;
         ev.layer = l;
         ev.analysis = a;
         ev.conversation = conv;
@@ -343,8 +391,7 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   private freshEntry = false;
 
   /** Entry of the packet's 4-tuple (created when new), and the direction in `dirIsFlow1`. */
-  private lookup(ctx: DecodeContext, l: TcpLayer): number {
-    const ip = enclosingIp(ctx) as (Layer & { src?: unknown; dst?: unknown }) | undefined;
+  private lookup(ip: TcpIpRef | undefined, l: TcpLayer): number {
     const sp = l.srcPort;
     const dp = l.dstPort;
     let table: KeyTable;
