@@ -3,6 +3,7 @@
  * (/work/shared/TCP-ANALYSIS.md §2). Single pass, in file order.
  */
 import { TCP_A, TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN, type TcpPacketAnalysis } from '../../decoders/tcp.js';
+import { storeAsDoubles } from '../../decoders/core/doubles.js';
 import { MAX_UNACKED_SEGMENTS, gtSeq, leSeq, ltSeq, type TcpConversation, type TcpFlow } from './state.js';
 
 /** Analysis preferences (tshark defaults). */
@@ -26,25 +27,36 @@ const below = (delta: number, limit: number): boolean => delta >= 0 && delta < l
 
 const match = new Float64Array(2);
 
+/** One segment as `analyzeSequence` reads it: `now` is the frame time in ns since `conv.baseSec`,
+ * `seq` and `ack` the raw numbers, `window` the raw field. One object is refilled for every
+ * segment: numbers handed as arguments to a function that is not inlined are boxed (three heap
+ * numbers a segment, a fifth of what the analysis allocated). */
+export interface SegmentFacts {
+  frame: number;
+  now: number;
+  seq: number;
+  ack: number;
+  seglen: number;
+  flags: number;
+  window: number;
+}
+
+export function newSegmentFacts(): SegmentFacts {
+  return storeAsDoubles({ frame: 0, now: 0, seq: 0, ack: 0, seglen: 0, flags: 0, window: 0 }, ['now', 'seq', 'ack']);
+}
+
 /**
- * Analyses one segment of `conv` sent on `fwd` (the peer's flow is `rev`) and writes the results
- * into `a` (`hasTa` set as soon as Wireshark would create its `tcp_acked` record). `now` is the
- * frame time in ns since `conv.baseSec`.
+ * Analyses one segment `s` of `conv` sent on `fwd` (the peer's flow is `rev`) and writes the
+ * results into `a` (`hasTa` set as soon as Wireshark would create its `tcp_acked` record).
  */
-export function analyzeSequence(
-  conv: TcpConversation,
-  fwd: TcpFlow,
-  rev: TcpFlow,
-  a: TcpPacketAnalysis,
-  frame: number,
-  now: number,
-  seq: number,
-  ack: number,
-  seglen: number,
-  flags: number,
-  window: number,
-  prefs: TcpAnalysisPrefs,
-): void {
+export function analyzeSequence(conv: TcpConversation, fwd: TcpFlow, rev: TcpFlow, a: TcpPacketAnalysis, s: SegmentFacts, prefs: TcpAnalysisPrefs): void {
+  const frame = s.frame;
+  const now = s.now;
+  const seq = s.seq;
+  const ack = s.ack;
+  const seglen = s.seglen;
+  const flags = s.flags;
+  const window = s.window;
   // Base sequence numbers for the relative display.
   if (!fwd.baseSeqSet) {
     fwd.baseSeq = flags & TH_SYN ? seq : (seq - 1) >>> 0;
@@ -202,7 +214,7 @@ export function analyzeSequence(
   fwd.lastSegmentFlags = a.hasTa ? a.flags | f : 0;
 
   // 13 ACK MATCHING against the peer's unacked segments (the raw ack field, whatever the flags)
-  if (rev.segments.count > 0 && rev.segments.ack(ack, match)) {
+  if (rev.segments.count > 0 && rev.segments.ack(s, match)) {
     a.hasTa = true;
     a.acksFrame = match[0]!;
     a.ackRtt = (now - match[1]!) / 1e9;

@@ -41,7 +41,7 @@ import {
   type TcpPacketAnalysis,
   type TcpRenderingAnalyzer,
 } from '../../decoders/tcp.js';
-import { DEFAULT_PREFS, analyzeSequence, type TcpAnalysisPrefs } from './analyze.js';
+import { DEFAULT_PREFS, analyzeSequence, newSegmentFacts, type TcpAnalysisPrefs } from './analyze.js';
 import { COMPLETENESS, TcpConversation, type TcpFlow } from './state.js';
 import { KeyTable, TcpEntries } from './table.js';
 import { TcpDesegmenter, reachesAboveTcp } from './desegment.js';
@@ -112,6 +112,8 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
   /** The analysis handed to recycled packets, and the frame it was last filled for. */
   private readonly spare = newAnalysis(0, 0, 0, 1);
   private spareFrame = -1;
+  /** The segment `analyzeSequence` reads. */
+  private readonly segment = newSegmentFacts();
   private readonly v4 = new KeyTable(3, 4096);
   private readonly v6 = new KeyTable(9, 64);
   private readonly key4 = new Int32Array(3);
@@ -235,7 +237,15 @@ export class TcpAnalyzer implements Analyzer, TcpRenderingAnalyzer {
     const seglen = l.seglen;
     let win = l.window;
     if (seglen >= 0) {
-      analyzeSequence(conv, fwd, rev, a, frameNo, now, seq, ack, seglen, flags, l.window, this.prefs);
+      const s = this.segment;
+      s.frame = frameNo;
+      s.now = now;
+      s.seq = seq;
+      s.ack = ack;
+      s.seglen = seglen;
+      s.flags = flags;
+      s.window = l.window;
+      analyzeSequence(conv, fwd, rev, a, s, this.prefs);
       a.seq = (seq - fwd.baseSeq) >>> 0;
       if (flags & TH_ACK) a.ack = (ack - rev.baseSeq) >>> 0;
       if (!(flags & TH_SYN) && fwd.winScale >= 0) win = (l.window << fwd.winScale) >>> 0;

@@ -132,9 +132,11 @@ export class SegmentList {
    * Applies an acknowledgment number, newest to oldest: an exact match on a segment's end
    * records it (the oldest match wins: `matchOut` = [frame, time]) and removes it; an ack inside
    * a segment trims its start; segments ending after the ack stay; older ones are removed.
-   * Returns whether a segment matched exactly.
+   * Returns whether a segment matched exactly. (The number comes in an object with a double field,
+   * such as the analysis' SegmentFacts: as an argument it would be boxed, a heap number a segment.)
    */
-  ack(ack: number, matchOut: Float64Array): boolean {
+  ack(by: { readonly ack: number }, matchOut: Float64Array): boolean {
+    const ack = by.ack;
     this.spanValid = false;
     // ordered, and the ack within 2^31 of every entry: the walk's result is a prefix removal
     if (this.ordered && ((this.buf[4 * this.head + 1]! - ack) | 0) + this.extent < TWO_31) return this.ackPrefix(ack, matchOut);

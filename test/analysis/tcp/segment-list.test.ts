@@ -83,7 +83,7 @@ describe('SegmentList (unacked segments of a flow)', () => {
           else a = (acked + ri(4000)) >>> 0;
           const m1 = new Float64Array(2);
           const m2 = new Float64Array(2);
-          const x = list.ack(a, m1);
+          const x = list.ack({ ack: a }, m1);
           expect(x, `trial ${trial} step ${step}`).toBe(ref.ack(a, m2));
           if (x) expect([...m1]).toEqual([...m2]);
         } else {
