@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-z, --stat <stat>', "tshark statistics: conv,tcp or conv,udp, optionally ',FILTER' (repeatable)", collect, [])
     .option('--tshark-conv', 'print exactly what tshark -q -z conv,tcp prints')
     .option('-d, --detail', 'after the table, what happened to each TCP connection')
-    .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB and 4 cores; below 4 cores, from 64 MiB, the flow table runs in one worker beside the decoding; 1: one thread)', threadsArg)
+    .option('--threads <n>', 'decode a large capture in n worker threads, split by conversation (default: one per core, at most 4, from 256 MiB and 4 cores; below 4 cores, from 64 MiB, the TCP analysis and the flow table run in one worker beside the decoding; 1: one thread)', threadsArg)
     .action(async (file: string, opts) => {
       // a two-thread run's worker starts before the decoders load (engine/flows-pipe.ts)
       const pipe = await import('../engine/flows-pipe.js');
