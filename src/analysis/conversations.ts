@@ -409,6 +409,11 @@ export function countedTcp(t: TcpLayer): boolean {
   return t.errorDepth === 0 && t.fail === 0 && t.hdrLen >= 20;
 }
 
+/** Whether the table counts a UDP layer: one with a stream, not quoted in an ICMP error. */
+export function countedUdp(l: Layer): boolean {
+  return l.proto === 'udp' && l.errorDepth === 0 && (l as UdpLayer).stream >= 0;
+}
+
 /** The input of an analysed, counted TCP layer (`captured`: `capturedPayload`), written into `x`. */
 export function tcpFlowInput(x: FlowInput, f: FlowFrame, ip: FlowIp | undefined, t: TcpLayer, captured: number, last: boolean): FlowInput {
   layerInput(x, f, ip, last);
@@ -465,7 +470,7 @@ export class FlowReader {
       if (l.proto === 'tcp' && this.wantTcp) {
         if (!(l as TcpLayer).analysis || !countedTcp(l as TcpLayer)) continue;
       } else if (l.proto === 'udp' && this.wantUdp) {
-        if (l.errorDepth !== 0 || (l as UdpLayer).stream < 0) continue;
+        if (!countedUdp(l)) continue;
       } else continue;
       if (pending >= 0) this.layer(packet, pending, false, take);
       pending = i;

@@ -2,7 +2,7 @@
  * The decoding thread's end of a flow pipe (flow-pipe.ts): decode in `PipeFeed.session`, which
  * walks TCP headers instead of analysing them, and `read` each decoded packet into the pipe.
  */
-import { capturedPayload, countedTcp, firstFrameInput, ipBefore, newFlowInput, udpFlowInput, type FlowIp } from '../analysis/conversations.js';
+import { capturedPayload, countedTcp, countedUdp, firstFrameInput, ipBefore, newFlowInput, udpFlowInput, type FlowIp } from '../analysis/conversations.js';
 import type { TcpIpRef } from '../analysis/tcp/index.js';
 import type { DecodeContext, DecodeResult } from '../decoders/core/context.js';
 import type { Layer, Packet } from '../decoders/core/packet.js';
@@ -104,8 +104,4 @@ export class PipeFeed {
       }
     }
   }
-}
-
-function countedUdp(l: Layer): boolean {
-  return l.proto === 'udp' && l.errorDepth === 0 && (l as UdpLayer).stream >= 0;
 }
